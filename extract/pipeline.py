@@ -28,12 +28,14 @@ TITLE_BOUNDARY = "phasegraph_title_boundary"
 
 @Language.component(TITLE_BOUNDARY)
 def title_boundary(doc: Doc) -> Doc:
-    """Make the title its own sentence: the token after the first newline starts a sentence."""
+    """Make the title one sentence of its own: the parser may not split it, and the abstract starts a new one."""
     newline = doc.text.find("\n")
     if newline < 0:
         return doc
-    for token in doc:
-        if token.idx > newline and not token.is_space:
+    for token in doc[1:]:
+        if token.idx < newline:
+            token.is_sent_start = False
+        elif not token.is_space:
             token.is_sent_start = True
             break
     return doc

@@ -56,14 +56,14 @@ def _check(record: Record, index: int) -> str:
 def build_graph(records: Iterable[Record]) -> nx.MultiDiGraph:
     """A new graph of the papers in ``records`` (extraction records, as ``phasegraph extract`` writes them)."""
     records = list(records)
+    ids = [_check(record, index) for index, record in enumerate(records, 1)]
     graph = nx.MultiDiGraph()
     names: dict[str, Counter[str]] = defaultdict(Counter)  # node id -> surface names seen
     aliases: dict[str, set[str]] = defaultdict(set)
     papers: dict[str, set[str]] = defaultdict(set)  # node id -> ids of papers mentioning it
     alias_maps = {group: _alias_map(records, group) for group, _ in _ENTITY_GROUPS}
 
-    for index, record in enumerate(records, 1):
-        pid = _check(record, index)
+    for pid, record in zip(ids, records):
         paper = dict(record.get("paper") or {})
         paper_node = node_id(Label.PAPER, pid)
         graph.add_node(paper_node, **{LABEL_ATTR: Label.PAPER.value, "id": pid},

@@ -1,0 +1,5 @@
+"""``python -m phasegraph`` runs the command line."""
+
+from phasegraph.cli import app
+
+app()
