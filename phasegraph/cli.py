@@ -31,14 +31,15 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-err = Console(stderr=True, highlight=False)
-out = Console(highlight=False, soft_wrap=True)
+# Markup is off: titles and file names are printed as they are, "[RE]" and all.
+err = Console(stderr=True, highlight=False, markup=False, soft_wrap=True)
+out = Console(highlight=False, markup=False, soft_wrap=True)
 
 DEFAULT_OUT = Path("phasegraph-out")
 EXTRACTIONS_FILE = "extractions.jsonl"
 REJECTED_FILE = "rejected.jsonl"
 HTML_FILE = "graph.html"
-MAX_REJECTIONS_SHOWN = 20
+MAX_SHOWN = 20  # warnings or rejections printed; the rest are counted (all rejections are in rejected.jsonl)
 
 T = TypeVar("T")
 
@@ -62,7 +63,7 @@ def _guard(action: Callable[[], T]) -> T:
     try:
         return action()
     except PhasegraphError as error:
-        err.print(f"[red]error:[/red] {error}", markup=True)
+        err.print(f"error: {error}", style="red")
         raise typer.Exit(1) from None
 
 
@@ -71,13 +72,17 @@ def _read(inputs: Sequence[Path] | None, fmt: str | None, strict: bool) -> ReadR
     from phasegraph.extract.readers import SAMPLE_CORPUS, read_corpus
 
     report = read_corpus(list(inputs) if inputs else [SAMPLE_CORPUS], format=fmt, strict=strict)
-    for warning in report.warnings:
-        err.print(f"warning: {warning}")
-    for rejection in report.rejected[:MAX_REJECTIONS_SHOWN]:
-        err.print(f"rejected: {rejection.message()}")
-    if len(report.rejected) > MAX_REJECTIONS_SHOWN:
-        err.print(f"rejected: … and {len(report.rejected) - MAX_REJECTIONS_SHOWN} more")
+    _print_some("warning", report.warnings)
+    _print_some("rejected", [rejection.message() for rejection in report.rejected])
     return report
+
+
+def _print_some(kind: str, messages: Sequence[str]) -> None:
+    """Print up to MAX_SHOWN messages as ``kind: message``, then how many more there are."""
+    for message in messages[:MAX_SHOWN]:
+        err.print(f"{kind}: {message}")
+    if len(messages) > MAX_SHOWN:
+        err.print(f"{kind}: … and {len(messages) - MAX_SHOWN} more")
 
 
 def _summary(report: ReadReport) -> None:
