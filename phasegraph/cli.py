@@ -199,13 +199,16 @@ def build(
     database: Neo4jDatabaseOpt = None,
     batch_size: BatchOpt = 1000,
 ) -> None:
-    """Extract, build the graph and draw it: writes extractions.jsonl, graph.graphml and graph.html.
+    """Extract, build the graph and draw it: writes extractions.jsonl, graph.graphml, graph.html and graph.lbug.
+
+    graph.lbug is the embedded Cypher engine's database, so `phasegraph query` starts fast.
 
     With --neo4j (or NEO4J_URI) the graph is also loaded into that Neo4j server.
     """
 
     def run() -> None:
         from phasegraph.graph.build import build_graph
+        from phasegraph.graph.embedded import DATABASE_FILE, EmbeddedGraph
         from phasegraph.graph.graphml import GRAPH_FILE, write_graph
         from phasegraph.viz.render import render_html
 
@@ -216,12 +219,14 @@ def build(
         _write_rejections(report, output)
         graph = build_graph(records)
         write_graph(graph, output / GRAPH_FILE)
+        (output / DATABASE_FILE).unlink(missing_ok=True)
+        EmbeddedGraph.from_graph(graph, output / DATABASE_FILE).close()  # so `query` need not reload the GraphML
         _write_text(output / HTML_FILE, render_html(graph, max_nodes=max_nodes))
         if neo4j_uri:
             _load_neo4j(graph, neo4j_uri, user, password, database, batch_size)
         _summary(report)
         _print_counts(graph)
-        err.print(f"wrote {output / EXTRACTIONS_FILE}, {output / GRAPH_FILE}, {output / HTML_FILE}")
+        err.print(f"wrote {output / EXTRACTIONS_FILE}, {output / GRAPH_FILE}, {output / HTML_FILE}, {output / DATABASE_FILE}")
 
     _guard(run)
 
@@ -248,8 +253,7 @@ def query(
     """Run a Cypher query on the embedded graph (no server), or on Neo4j with --neo4j."""
 
     def run() -> None:
-        from phasegraph.graph.embedded import EmbeddedGraph, QueryResult, format_json, format_table, parse_param
-        from phasegraph.graph.graphml import read_graph
+        from phasegraph.graph.embedded import QueryResult, format_json, format_table, open_graph, parse_param
 
         params = dict(parse_param(p) for p in param or [])
         if neo4j_uri:
@@ -258,7 +262,7 @@ def query(
             with _neo4j_driver(neo4j_uri, user, password) as driver:
                 result = QueryResult.from_rows(run_query(driver, cypher, params, database))
         else:
-            with EmbeddedGraph.from_graph(read_graph(graph_path)) as engine:
+            with open_graph(graph_path) as engine:
                 result = engine.query(cypher, params)
         out.print(format_json(result) if as_json else format_table(result), markup=False)
 
