@@ -3,8 +3,9 @@
     .venv/bin/python scripts/run_tests.py [PYTEST ARGS...]
 
 Installs Debian's chromium when it is missing (needs root and apt-get), starts
-the Neo4j test server unless NEO4J_URI is already set (and stops it after),
-then runs pytest with this interpreter. Exits with pytest's status.
+the Neo4j test server unless NEO4J_URI is already set or the server already
+runs (and then stops only a server it started), then runs pytest with this
+interpreter. Exits with pytest's status.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 NEO4J_SERVER = ROOT / "scripts" / "neo4j-test-server"
+NEO4J_TEST_PASSWORD = "phasegraph-test"  # the test server's password (scripts/neo4j-test-server)
 
 
 def ensure_chromium() -> None:
@@ -31,14 +33,17 @@ def ensure_chromium() -> None:
 
 
 def start_neo4j() -> bool:
-    """Start the test server unless NEO4J_URI is set; True when this script started it."""
+    """Point NEO4J_URI at a test server, starting one if none runs; True when this script started it."""
+    os.environ.setdefault("NEO4J_USER", "neo4j")
+    os.environ.setdefault("NEO4J_PASSWORD", NEO4J_TEST_PASSWORD)
     if os.environ.get("NEO4J_URI"):
         return False
-    started = subprocess.run([str(NEO4J_SERVER), "start"], check=True, stdout=subprocess.PIPE, text=True)
-    lines = started.stdout.strip().splitlines()
-    print("\n".join(lines[:-1]))
-    os.environ["NEO4J_URI"] = lines[-1].strip()
-    return True
+    running = subprocess.run([str(NEO4J_SERVER), "status"], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    started = running.returncode != 0
+    if started:
+        running = subprocess.run([str(NEO4J_SERVER), "start"], check=True, stdout=subprocess.PIPE, text=True)
+    os.environ["NEO4J_URI"] = running.stdout.strip().splitlines()[-1].strip()
+    return started
 
 
 def main() -> int:
