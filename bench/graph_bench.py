@@ -33,7 +33,7 @@ from phasegraph.graph.build import build_graph, count_by_label, count_by_type
 from phasegraph.graph.embedded import DATABASE_FILE, EmbeddedGraph
 from phasegraph.graph.export import FORMATS, export_graph, read_export
 from phasegraph.graph.graphml import GRAPH_FILE, read_graph, write_graph
-from phasegraph.graph.queries import EXAMPLES
+from phasegraph.graph.cypher import EXAMPLES
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_RECORDS = ROOT / "phasegraph-out" / "extractions.jsonl"

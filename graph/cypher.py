@@ -1,6 +1,6 @@
 """All of phasegraph's Cypher, as parameterised constants generated from ``schema.py``.
 
-Three groups, named by prefix:
+Four groups:
 
 - ``SCHEMA_*``: schema statements (constraints, index waits). Run each in its own
   transaction, never together with writes.
@@ -9,6 +9,9 @@ Three groups, named by prefix:
   property, so loading the same rows twice changes nothing.
 - ``READ_*``: read-only queries shared by the Neo4j store and the embedded engine. They use
   only plain ``MATCH``/``RETURN`` Cypher that both engines understand.
+- ``EXAMPLES``: the README's example queries, one text each that runs unchanged on the embedded
+  engine and on Neo4j 5 (tests check both give the same rows). Every RETURN column is named
+  with ``AS`` so that both engines call it the same.
 
 Labels, relationship types and property names are spliced into the text only from the
 ``Label``/``RelType`` enums and ``ID_PROPERTY`` (checked to be plain identifiers); every value
@@ -18,8 +21,10 @@ travels as a parameter. Nothing here comes from extracted text.
 from __future__ import annotations
 
 import re
-from typing import Final
+from dataclasses import dataclass, field
+from typing import Any, Final
 
+from phasegraph.errors import GraphError
 from phasegraph.graph.schema import ENDPOINTS, ID_PROPERTY, Label, RelType
 
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
@@ -28,7 +33,7 @@ _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 def _ident(name: str) -> str:
     """``name`` if it is a plain Cypher identifier; refuses anything else."""
     if not _IDENTIFIER.fullmatch(name):
-        raise ValueError(f"{name!r} is not a plain Cypher identifier; fix graph/schema.py")
+        raise GraphError(f"{name!r} is not a plain Cypher identifier; fix graph/schema.py")
     return name
 
 
@@ -147,3 +152,57 @@ READ_PHASE_STRUCTURES: Final = (
     "RETURN p.id AS paper, s.key AS structure, s.subject AS subject, h.order AS order, ph.name AS phase "
     "ORDER BY paper ASC, structure ASC, order ASC"
 )
+
+
+# ---------------------------------------------------------------------------------------------
+# The README's example queries
+# ---------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ExampleQuery:
+    """A named query: its Cypher, what it answers, and example values of its parameters."""
+
+    name: str
+    cypher: str
+    answers: str
+    params: dict[str, Any] = field(default_factory=dict)
+
+
+PAPER_COUNT: Final = ExampleQuery(
+    name="paper-count",
+    cypher="MATCH (p:Paper) RETURN count(p) AS n",
+    answers="How many papers are in the graph?",
+)
+
+MEMORIZATION_PAPERS: Final = ExampleQuery(
+    name="memorization-papers",
+    cypher=("MATCH (p:Paper)-[:CLAIMS]->(s:PhaseStructure)-[:HAS_PHASE]->(f:Phase) "
+            "WHERE f.key = 'memorization' RETURN DISTINCT p.id AS id"),
+    answers="Which papers claim a phase structure with a memorization phase?",
+)
+
+TOP_DATASETS: Final = ExampleQuery(
+    name="top-datasets",
+    cypher=("MATCH (p:Paper)-[:USES|PROPOSES]->(d:Dataset) "
+            "RETURN d.name AS name, count(p) AS papers ORDER BY papers DESC, name LIMIT 5"),
+    answers="Which five datasets do the most papers use or propose?",
+)
+
+MANY_PHASES: Final = ExampleQuery(
+    name="many-phases",
+    cypher=("MATCH (s:PhaseStructure)-[h:HAS_PHASE]->(f:Phase) WITH s, count(f) AS n WHERE n >= 3 "
+            "RETURN s.subject AS subject, n ORDER BY n DESC, subject"),
+    answers="Which claimed phase structures have three phases or more, and how many?",
+)
+
+METHODS_WITH_DATASET: Final = ExampleQuery(
+    name="methods-with-dataset",
+    cypher=("MATCH (d:Dataset {key: $dataset})<-[:USES|PROPOSES]-(p:Paper)-[:CLAIMS]->(:PhaseStructure), "
+            "(p)-[:USES|PROPOSES]->(m:Method) RETURN DISTINCT m.name AS method ORDER BY method"),
+    answers=("Which methods appear in papers that use or propose the dataset $dataset (its key) "
+             "and claim a phase structure?"),
+    params={"dataset": "imagenet"},
+)
+
+EXAMPLES: Final[tuple[ExampleQuery, ...]] = (PAPER_COUNT, MEMORIZATION_PAPERS, TOP_DATASETS, MANY_PHASES,
+                                              METHODS_WITH_DATASET)

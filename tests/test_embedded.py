@@ -29,7 +29,7 @@ from phasegraph.graph.embedded import (
     parse_param,
 )
 from phasegraph.graph.graphml import GRAPH_FILE, clean_string, write_graph
-from phasegraph.graph.queries import EXAMPLES, MANY_PHASES, MEMORIZATION_PAPERS, METHODS_WITH_DATASET, PAPER_COUNT, TOP_DATASETS
+from phasegraph.graph.cypher import EXAMPLES, MANY_PHASES, MEMORIZATION_PAPERS, METHODS_WITH_DATASET, PAPER_COUNT, TOP_DATASETS
 from phasegraph.graph.schema import Label, node_id
 
 RECORDS = Path(__file__).parent / "data" / "graph" / "records.jsonl"

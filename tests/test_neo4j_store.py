@@ -32,7 +32,7 @@ from phasegraph.graph.neo4j_store import (
     run_query,
 )
 from phasegraph.graph.embedded import EmbeddedGraph
-from phasegraph.graph.queries import EXAMPLES, TOP_DATASETS, ExampleQuery
+from phasegraph.graph.cypher import EXAMPLES, TOP_DATASETS, ExampleQuery
 from phasegraph.graph.schema import LABEL_ATTR, TYPE_ATTR, Label, RelType, node_id
 
 TEST_USER = "neo4j"
