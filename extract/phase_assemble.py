@@ -5,8 +5,10 @@ when it refers back to it (an anaphor such as "these two stages", an ordinal
 such as "In the second stage", a phase already named, or a same-count claim in
 the next sentence); otherwise a claim that asserts phases on its own starts a
 new structure. Sentences that continue a numbered or ordinal sequence ("First,
-... Second, ...") add items to the structure that announced them. Evidence is
-the contiguous run of sentences from the first claim to the last adjacent one.
+... Second, ...") add items to the structure that announced them, and a stage
+the next sentence places relative to a complete structure ("an intermediate X
+stage") is inserted into it. Evidence is the contiguous run of sentences from
+the first claim to the last adjacent one.
 """
 
 from __future__ import annotations
@@ -223,6 +225,9 @@ class Assembler:
             mentions = self.rules.mentions(self.sents[si], si)
             if self._continue_sequence(si, mentions) or not mentions:
                 continue
+            mentions = self._extend_recent(si, mentions)
+            if not mentions:
+                continue
             claim = Claim(si, mentions)
             target = self._target(claim)
             if target is not None:
@@ -233,6 +238,57 @@ class Assembler:
                 self._ordinal_claim(claim)
         self._unanchored_sequences()
         return self.structures
+
+    def _extend_recent(self, si: int, mentions: list[Mention]) -> list[Mention]:
+        """Add a positioned stage named in the next sentence to the complete structure before it.
+
+        "developed through pre-training followed by fine-tuning. ... an intermediate mid-training stage":
+        a named phase marked as lying between ("intermediate", "mid-"), before ("preliminary") or after
+        ("additional", "subsequent") the phases of a complete ordered structure in the previous sentence
+        is one more phase of that process; it is inserted at its position and the count grows by one.
+        Returns the sentence's other mentions, which are assembled as usual.
+        """
+        if not self.structures:
+            return mentions
+        st = self.structures[-1]
+        if si - st.last != 1 or not st.ordered or st.count is None or st.count < 2 or len(st.names) != st.count:
+            return mentions
+        for m in mentions:
+            if m.kind != "named" or len(m.names) != 1 or m.weak or m.anaphoric:
+                continue
+            found = self._position(m.names[0])
+            if found is None:
+                continue
+            position, name = found
+            key = phase_key(range_lemmas(self.doc, name))
+            if not key or key in st.keys:
+                continue
+            at = {"early": 0, "middle": len(st.names) - 1}.get(position, len(st.names))
+            st.names.insert(at, name)
+            st.keys.insert(at, key)
+            st.count += 1
+            st.last = st.last_seen = si
+            return [other for other in mentions if other is not m]
+        return mentions
+
+    def _position(self, name: TokenRange) -> tuple[str, TokenRange] | None:
+        """(position, name without the position word) when a phase name says where it lies, else None.
+
+        The position word is the word before the name ("an *intermediate* X stage", "an *additional* X
+        stage"), the name's first word ("*preliminary* X stage") or a prefix joined by a hyphen ("*mid*-X").
+        """
+        doc, positions = self.doc, self.lex.extension_positions
+        start, end = name
+        before = doc[start - 1] if start - 1 >= self.sents[0].start else None
+        if before is not None and before.lower_ in positions:
+            return positions[before.lower_], name
+        first = doc[start].lower_
+        if first in positions:
+            if start + 1 < end and (doc[start + 1].tag_ == "HYPH" or doc[start + 1].text in {"-", "–"}):
+                return positions[first], name  # "mid-training": the prefix is part of the name
+            if end - start > 1:
+                return positions[first], (start + 1, end)
+        return None
 
     def _temporal_claim(self, claim: Claim) -> bool:
         """ "in early phases ... in the later phases": contrasted positions in time make a structure."""
@@ -340,8 +396,11 @@ class Assembler:
                 return recent
             return None
         kinds = {m.kind for m in claim.mentions if not m.anaphoric}
-        if kinds == {"named"} and len(claim.names()) == 1 and recent.count is None and len(recent.names) == 1:
-            return recent  # a second named phase of the process whose first phase was named earlier
+        if kinds == {"named"} and len(claim.names()) == 1 and len(recent.names) == 1 and (
+                recent.count is None or (recent.count == 2 and recent.ordered)):
+            # a second named phase of the process whose first phase was named earlier (and whose second
+            # phase, if announced, was left unnamed: "an X phase, before eventually doing Y")
+            return recent
         if kinds <= {"named", "coordinated", "plural", "sequence"} and gap <= 1 and recent.open_slots() \
                 and (recent.expecting or recent.count is None or len(recent.names) < (recent.count or 0)):
             if "coordinated" in kinds and recent.count and claim.count and recent.count != claim.count:

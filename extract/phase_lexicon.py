@@ -22,8 +22,10 @@ _LIST_KEYS = (
     "anaphoric_determiners", "incidental_names", "generic_name_modifiers", "modifier_head_exclusions",
     "step_iteration_modifiers", "reporting_verbs", "non_process_nouns", "process_nouns", "split_verbs",
     "unordered_verbs", "unordered_cues", "time_reference_positions", "enumeration_cues", "duration_words",
+    "boundary_nouns", "order_connectives",
 )
-_DICT_KEYS = ("phase_nouns", "number_words", "ordinals", "temporal_positions", "sequence_markers")
+_DICT_KEYS = ("phase_nouns", "number_words", "ordinals", "temporal_positions", "sequence_markers",
+              "extension_positions")
 REQUIRED_KEYS: tuple[str, ...] = _LIST_KEYS + _DICT_KEYS + ("idioms", "sequence_phrases")
 
 
@@ -36,6 +38,7 @@ class PhaseLexicon:
     ordinals: dict[str, int]
     temporal_positions: dict[str, str]
     sequence_markers: dict[str, int]
+    extension_positions: dict[str, str]
     weak_phase_nouns: frozenset[str]
     unordered_phase_nouns: frozenset[str]
     cycle_nouns: frozenset[str]
@@ -55,6 +58,8 @@ class PhaseLexicon:
     time_reference_positions: frozenset[str]
     enumeration_cues: frozenset[str]
     duration_words: frozenset[str]
+    boundary_nouns: frozenset[str]
+    order_connectives: frozenset[str]
     idioms: tuple[tuple[str, ...], ...]
     sequence_phrases: tuple[tuple[str, ...], ...]
 

@@ -5,13 +5,16 @@ stages"), a list of named phases ("alignment and interaction phases"), a named
 phase ("the bootstrapping phase"), an ordinal one ("In the second stage"), a
 position in time ("in later phases"), a plural claim ("proceeds in several
 stages"), an anaphor ("these two phases"), a cycle ("a cycle of interaction and
-reflection") or an in-sentence sequence ("first does A, then does B").
+reflection"), an in-sentence sequence ("first does A, then does B", "A followed
+by B") or a named phase ordered against one more activity or event ("an X
+phase, before eventually doing Y", "the X phase following the transition").
 ``phase_assemble`` groups the mentions of a doc into structures.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TypeAlias
 
 from spacy.tokens import Doc, Span, Token
 
@@ -200,7 +203,7 @@ def _item_markers(doc: Doc, region: TokenRange, lex: PhaseLexicon) -> list[int]:
     return starts
 
 
-Item = TokenRange | None  # a list item's name, or None for an item that is a clause (counted, not named)
+Item: TypeAlias = TokenRange | None  # a list item's name, or None for an item that is a clause (counted, not named)
 
 
 def names_of(items: list[Item]) -> list[TokenRange]:
@@ -327,6 +330,16 @@ def _governing_prep(noun: Token) -> Token | None:
     return None
 
 
+def _governing_verb(noun: Token) -> Token | None:
+    """The verb a phase noun hangs on: through its preposition ("stays *in* a phase") or as its object."""
+    prep = _governing_prep(noun)
+    if prep is not None and prep.head.pos_ in {"VERB", "AUX"}:
+        return prep.head
+    if noun.dep_ in {"dobj", "obj", "attr", "nsubj", "nsubjpass"} and noun.head.pos_ in {"VERB", "AUX"}:
+        return noun.head
+    return None
+
+
 def _subject_for(noun: Token, sent: Span, lex: PhaseLexicon) -> TokenRange | None:
     """What has the phases: the noun the phase word modifies, the "of" object, the split object, or the subject."""
     if noun.dep_ in {"compound", "amod", "nmod"} and noun.head.i > noun.i and noun.head.pos_ in {"NOUN", "PROPN"}:
@@ -384,7 +397,8 @@ class SentenceRules:
                 mention = self._cycle(tok, sent, si)
                 if mention is not None:
                     out.append(mention)
-        seq = self._in_sentence_sequence(sent, si) or self._followed_by(sent, si)
+        seq = self._in_sentence_sequence(sent, si) or self._followed_by(sent, si) \
+            or self._relative_order(sent, si, out)
         if seq is not None:
             out.append(seq)
         out.sort(key=lambda m: m.anchor)
@@ -670,9 +684,15 @@ class SentenceRules:
         return not any(doc[k].tag_ in {"JJ", "JJR", "JJS"} for k in range(rng[0], rng[1] - 1))
 
     def _strip_generic(self, rng: TokenRange) -> TokenRange:
-        """Drop leading generic adjectives ("distinct", "main") from a name; keep at least one word."""
+        """Drop leading generic and duration adjectives ("distinct", "main", "long") from a name.
+
+        Keeps at least one word, and keeps a word joined to the next by a hyphen ("long-context").
+        """
         start, end = rng
-        while start < end - 1 and self.doc[start].lower_ in self.lex.generic_name_modifiers:
+        doc, lex = self.doc, self.lex
+        while start < end - 1 and (doc[start].lower_ in lex.generic_name_modifiers or (
+                doc[start].lower_ in lex.duration_words and doc[start + 1].text not in {"-", "–"}
+                and doc[start + 1].tag_ != "HYPH")):
             start += 1
         if end - start == 1 and self.doc[start].lower_ in self.lex.generic_name_modifiers:
             return start, start
@@ -768,8 +788,9 @@ class SentenceRules:
             (a_start, _), _stop = prenominal_modifiers(doc, left, sent.start)
             first = strip_range(doc, (a_start, left + 1), frozenset({"the", "a", "an"}))
             j = tok.i + 2
-            while j < sent.end and doc[j].tag_ in {"DT", "JJ", "JJR", "NN", "NNS", "NNP", "NNPS", "HYPH", "VBG"}:
-                j += 1
+            while j < sent.end and (doc[j].tag_ in {"DT", "JJ", "JJR", "NN", "NNS", "NNP", "NNPS", "HYPH", "VBG"}
+                                    or doc[j].tag_ == "VBN" and j + 1 < sent.end and doc[j + 1].tag_ in {"NN", "VBG", "JJ"}):
+                j += 1  # "supervised fine-tuning": a participle only before the activity noun
             second = strip_range(doc, (tok.i + 2, j), frozenset({"the", "a", "an"}))
             if first[0] >= first[1] or second[0] >= second[1]:
                 continue
@@ -783,6 +804,49 @@ class SentenceRules:
         if tok.is_upper and len(tok.text) >= 2 and tok.text.isalpha():
             return True
         return tok.lower_.endswith(("ing", "tion", "sion", "ment", "ance", "ence", "sis")) and len(tok.text) > 4
+
+    # -- "an X phase, before eventually doing Y" -----------------------------------------------------------
+    def _relative_order(self, sent: Span, si: int, mentions: list[Mention]) -> Mention | None:
+        """One named phase ordered against one more activity or a boundary event: two phases in sequence.
+
+        "fit the labels during an early-learning phase, before eventually memorizing the noise" and "after
+        pruning the network, it enters a recovery phase" (a gerund clause on the verb that governs the
+        phase), or "the ordered phase following the transition" (a boundary event right after the phase
+        noun) claim a second phase on the other side. The second phase stays unnamed (the gerund
+        describes it, it does not name it) until a later sentence names it. Only a sentence whose single
+        mention is a proper named phase qualifies; time references ("the inference phase") do not.
+        """
+        doc, lex = self.doc, self.lex
+        if len(mentions) != 1:
+            return None
+        m = mentions[0]
+        if m.kind != "named" or not m.names or m.weak or m.anaphoric:
+            return None
+        noun = doc[m.anchor]
+        governor = _governing_verb(noun)
+        for tok in sent:
+            if tok.lower_ not in lex.order_connectives or tok.i == noun.i:
+                continue
+            if 0 < tok.i - noun.i <= 2 and self._boundary_after(tok, sent):
+                return Mention(si, "sequence", tok.i, m.noun, count=2, subject=m.subject)
+            if governor is None or tok.head.i != governor.i or governor.lemma_.lower() in lex.reporting_verbs:
+                continue  # "after reviewing X, we propose a Y phase": the paper's narrative, not the process
+            gerund = next((c for c in tok.children if c.dep_ == "pcomp" and c.tag_ == "VBG"), None)
+            if gerund is None or gerund.lemma_.lower() in lex.reporting_verbs | {"be", "have", "do"}:
+                continue
+            return Mention(si, "sequence", tok.i, m.noun, count=2, subject=m.subject)
+        return None
+
+    def _boundary_after(self, tok: Token, sent: Span) -> bool:
+        """Whether a short noun phrase headed by a boundary noun ("a first-order phase transition") follows ``tok``."""
+        doc = self.doc
+        head = None
+        j = tok.i + 1
+        while j < sent.end and j - tok.i <= 7 and (doc[j].tag_ in {"DT", "JJ", "NN", "NNS", "HYPH", "CD", "VBN"}):
+            if doc[j].tag_.startswith("NN"):
+                head = doc[j]
+            j += 1
+        return head is not None and head.lower_ in self.lex.boundary_nouns
 
     # -- first ... then ... within a sentence -----------------------------------------------------------
     def _in_sentence_sequence(self, sent: Span, si: int) -> Mention | None:

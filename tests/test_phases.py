@@ -127,6 +127,80 @@ def test_positive_families(nlp: Language, abstract: str, count: int, keys: list[
     assert rec["ordered"] is ordered
 
 
+# -- a named phase ordered against one more activity or a boundary event: two phases ------------------------
+# (abstract, count, phase keys); the second phase stays unnamed unless a later sentence names it
+RELATIVE_ORDER = {
+    "RL: phase before a gerund": (
+        "We find that the policy stays in a long exploration phase before suddenly converging to a deterministic "
+        "gait. Ablations confirm this on four robots.",
+        2, ["exploration"]),
+    "speech: phase, before a gerund; later sentence names the second phase": (
+        "With noisy labels, a speaker classifier first fits the clean utterances during a clean-fitting phase, "
+        "before eventually memorizing the mislabelled ones. We propose an early-stopping rule. It stops training "
+        "at the start of the memorization phase.",
+        2, ["clean fitting", "memorization"]),
+    "pruning: gerund after-clause before the phase": (
+        "After pruning half of the weights, the network enters a recovery phase in which accuracy returns.",
+        2, ["recovery"]),
+    "soft matter: phase following a transition": (
+        "Above a critical density, the colloids form a crystalline phase following a first-order transition. "
+        "Simulations agree with theory.",
+        2, ["crystalline"]),
+    "no connective next to the transition: one phase": (
+        "Magnetization vanishes in the paramagnetic phase above the transition temperature.",
+        None, ["paramagnetic"]),
+    "the paper's narrative is no second phase": (
+        "After reviewing prior sensor models, we propose a calibration phase for low-cost lidar.",
+        None, ["calibration"]),
+    "an auxiliary gerund is no second phase": (
+        "The model is evaluated in a zero-shot phase after being trained on synthetic data.",
+        None, ["zero shot"]),
+}
+
+
+@pytest.mark.parametrize("abstract,count,keys", list(RELATIVE_ORDER.values()), ids=list(RELATIVE_ORDER))
+def test_named_phase_ordered_against_another(nlp: Language, abstract: str, count: int | None, keys: list[str]) -> None:
+    records = extract(nlp, abstract)
+    assert len(records) == 1, records
+    assert records[0]["count"] == count
+    assert records[0]["phase_keys"] == keys
+    assert records[0]["ordered"] is True
+
+
+# -- a complete structure extended by the next sentence's positioned stage -------------------------------
+# (abstract, counts of the records, phase keys of the first record)
+EXTENSION = {
+    "speech: intermediate stage goes between": (
+        "Speech systems are built through acoustic pretraining followed by supervised fine-tuning. We insert an "
+        "intermediate adaptation stage on in-domain audio.",
+        [3], ["acoustic pretraining", "adaptation", "supervised fine tuning"]),
+    "vision: additional stage goes last": (
+        "Detectors are built through backbone pretraining followed by detection fine-tuning. We show that an "
+        "additional self-training stage on unlabeled images improves AP by 2 points.",
+        [3], ["backbone pretraining", "detection fine tuning", "self training"]),
+    "robotics: preliminary stage goes first": (
+        "In robotics, policies are commonly learned with imitation learning followed by reinforcement learning. "
+        "A preliminary calibration stage aligns the sensors.",
+        [3], ["calibration", "imitation learning", "reinforcement learning"]),
+    "not the next sentence: a separate claim": (
+        "Speech systems are built through acoustic pretraining followed by supervised fine-tuning. We report "
+        "results on LibriSpeech. An intermediate adaptation stage is left for future work.",
+        [2, None], ["acoustic pretraining", "supervised fine tuning"]),
+    "no position word: a phase already in the structure": (
+        "Translation models are trained with multilingual pretraining followed by supervised fine-tuning. The "
+        "supervised fine-tuning stage uses parallel data.",
+        [2], ["multilingual pretraining", "supervised fine tuning"]),
+}
+
+
+@pytest.mark.parametrize("abstract,counts,keys", list(EXTENSION.values()), ids=list(EXTENSION))
+def test_structure_extended_by_positioned_stage(nlp: Language, abstract: str, counts: list[int | None],
+                                                keys: list[str]) -> None:
+    records = extract(nlp, abstract)
+    assert [r["count"] for r in records] == counts, records
+    assert records[0]["phase_keys"] == keys
+
+
 # -- claims with no (or one) named phase ----------------------------------------------------------------
 UNNAMED = {
     "bare plural in stages": ("We find that training proceeds in stages, each dominated by one skill.", None),
@@ -168,6 +242,11 @@ NEGATIVE = {
     "backbone stages in vision": "We fuse stage 4 features with multi-stage feature fusion in the backbone.",
     "pre-training stage as a time reference": "Knowledge is acquired during the pre-training stage of the model.",
     "a long period": "The loss stays flat for a long period before it drops.",
+    "two-phase flow (physics)": "The two-phase flow in the pipe is simulated before running the experiments.",
+    "time-reference phase before a gerund": "We measure latency during the inference phase before deploying the "
+                                            "model on phones.",
+    "pre-training phase before fine-tuning (time reference)": "Knowledge is acquired during the pre-training phase "
+                                                              "before fine-tuning on the target task.",
 }
 
 
@@ -268,6 +347,8 @@ def test_packaged_lexicon_loads() -> None:
     lex = load_lexicon()
     assert lex.phase_nouns["stages"] == "stage"
     assert lex.number_words["two"] == 2
+    assert lex.extension_positions["intermediate"] == "middle"
+    assert "before" in lex.order_connectives and "transition" in lex.boundary_nouns
 
 
 def test_lexicon_missing_file_names_the_path(tmp_path: Path) -> None:

@@ -60,3 +60,14 @@ def test_a_named_model_is_used_as_given() -> None:
 def test_a_missing_model_names_the_package_to_install() -> None:
     with pytest.raises(ModelError, match="pip install"):
         load_pipeline("no_such_spacy_pipeline_xyz")
+
+
+@pytest.mark.parametrize("title, abstract", [
+    ("Learning to Use Tools via Self-Driven Interactions", "Tool learning enables large language models to act."),
+    ("Traffic Signal Control with Reinforcement Learning", "Traffic light control is a hard problem. We study it."),
+])
+def test_the_abstract_does_not_start_with_a_one_word_sentence(nlp: Language, title: str, abstract: str) -> None:
+    doc = nlp(f"{title}\n{abstract}")
+    sentences = [s for s in doc.sents if s.text.strip()]
+    assert sentences[0].text.strip() == title
+    assert sentences[1].text.startswith(abstract.split(".")[0])
