@@ -48,3 +48,12 @@ def chromium() -> Path:
     if not CHROMIUM.exists() and not shutil.which("chromium"):
         need("Debian's chromium is not installed (apt-get install chromium)")
     return CHROMIUM
+
+
+@pytest.fixture(scope="session")
+def dev_set() -> Path:
+    """The folder of the development set and its scorer (``../shared/eval`` beside the repository)."""
+    folder = Path(__file__).resolve().parents[2] / "shared" / "eval"
+    if not (folder / "dev_input.jsonl").exists():
+        need(f"the development set is not at {folder}")
+    return folder
