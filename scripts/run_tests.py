@@ -2,10 +2,10 @@
 
     .venv/bin/python scripts/run_tests.py [PYTEST ARGS...]
 
-Installs Debian's chromium when it is missing (needs root and apt-get), starts
-the Neo4j test server unless NEO4J_URI is already set or the server already
-runs (and then stops only a server it started), then runs pytest with this
-interpreter. Exits with pytest's status.
+Installs Debian's chromium, a JDK and Maven when they are missing (needs root
+and apt-get), starts the Neo4j test server unless NEO4J_URI is already set or
+the server already runs (and then stops only a server it started), then runs
+pytest with this interpreter. Exits with pytest's status.
 """
 
 from __future__ import annotations
@@ -21,15 +21,24 @@ NEO4J_SERVER = ROOT / "scripts" / "neo4j-test-server"
 NEO4J_TEST_PASSWORD = "phasegraph-test"  # the test server's password (scripts/neo4j-test-server)
 
 
-def ensure_chromium() -> None:
-    """Install Debian's chromium for the browser tests when it is missing."""
-    if Path("/usr/bin/chromium").exists():
+# Debian packages the tests need, each with a file that shows it is there.
+SYSTEM_PACKAGES = {
+    "chromium": "/usr/bin/chromium",  # the browser tests
+    "openjdk-17-jdk-headless": "javac",  # the Neo4j test server's launcher
+    "maven": "mvn",  # fetches Neo4j's jars from Maven Central
+}
+
+
+def ensure_system_packages() -> None:
+    """Install the Debian packages the tests need when they are missing (needs root and apt-get)."""
+    missing = [name for name, probe in SYSTEM_PACKAGES.items() if not (Path(probe).exists() or shutil.which(probe))]
+    if not missing:
         return
     if os.geteuid() != 0 or not shutil.which("apt-get"):
-        sys.exit("the browser tests need Debian's chromium: run `sudo apt-get install chromium`, then try again")
+        sys.exit(f"the tests need these Debian packages: run `sudo apt-get install {' '.join(missing)}`, then try again")
     env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
     subprocess.run(["apt-get", "update", "-q"], check=True, env=env)
-    subprocess.run(["apt-get", "install", "-y", "-q", "chromium"], check=True, env=env)
+    subprocess.run(["apt-get", "install", "-y", "-q", *missing], check=True, env=env)
 
 
 def start_neo4j() -> bool:
@@ -48,7 +57,7 @@ def start_neo4j() -> bool:
 
 def main() -> int:
     """Prepare the services, run pytest, stop what was started."""
-    ensure_chromium()
+    ensure_system_packages()
     started = start_neo4j()
     try:
         return subprocess.call([sys.executable, "-m", "pytest", *sys.argv[1:]], cwd=ROOT)
