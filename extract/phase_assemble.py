@@ -21,6 +21,7 @@ from spacy.tokens import Doc, Span, Token
 from phasegraph.extract.normalise import phase_key
 from phasegraph.extract.phase_lexicon import PhaseLexicon
 from phasegraph.extract.phase_mentions import STRONG_KINDS, Mention, SentenceRules
+from phasegraph.extract.phase_subject import SubjectFinder
 from phasegraph.extract.phase_text import (
     TokenRange,
     is_marker_at,
@@ -33,7 +34,11 @@ from phasegraph.extract.phase_text import (
 
 @dataclass
 class Structure:
-    """A phase structure being assembled: sentence range, count, named phases and subject."""
+    """A phase structure being assembled: sentence range, count, named phases and subject.
+
+    ``subject`` is the subject the mentions chose (used to group claims); ``anchor`` is the token of the
+    claim that started the structure, from which extract/phase_subject.py reads the subject of the record.
+    """
 
     first: int
     last: int
@@ -41,6 +46,7 @@ class Structure:
     names: list[TokenRange] = field(default_factory=list)
     keys: list[str] = field(default_factory=list)
     subject: TokenRange | None = None
+    anchor: int | None = None
     ordered: bool = True
     ordinals: set[int] = field(default_factory=set)
     expecting: bool = False
@@ -107,16 +113,29 @@ class Claim:
     @property
     def subject(self) -> TokenRange | None:
         """What has the phases, preferring the mention that asserts them."""
-        for kinds in ({"counted", "plural", "coordinated", "sequence", "cycle"}, {"named", "ordinal", "temporal", "anaphor"}):
+        for kinds in _SUBJECT_KINDS:
             for m in self.mentions:
                 if m.kind in kinds and m.subject is not None:
                     return m.subject
         return None
 
     @property
+    def anchor(self) -> int | None:
+        """The token of the mention that asserts the phases (its phase noun or sequence word), else the first."""
+        for kinds in _SUBJECT_KINDS:
+            for m in self.mentions:
+                if m.kind in kinds:
+                    return m.anchor
+        return self.mentions[0].anchor if self.mentions else None
+
+    @property
     def ordered(self) -> bool:
         """False when a mention is of alternative regimes."""
         return all(m.ordered for m in self.mentions)
+
+
+# Mention kinds in the order their subject (and anchor) speaks for a claim: asserting kinds first.
+_SUBJECT_KINDS = ({"counted", "plural", "coordinated", "sequence", "cycle"}, {"named", "ordinal", "temporal", "anaphor"})
 
 
 class Assembler:
@@ -213,7 +232,8 @@ class Assembler:
         """Assemble the structures of the doc; ``matched`` holds the sentences the Matcher flagged.
 
         Per sentence: continue an announced list, else join the structure the claim refers back to,
-        else start a structure when the claim asserts phases on its own, else keep a lone time
+        else start a structure when the claim asserts phases on its own (or lists every phase of a
+        definite count: "the three stages of X: A, B and C"), else keep a lone time
         reference or ordinal pending until a contrasting one arrives in the next sentence. Finally
         look for First/Then/Finally runs that no counted claim announced.
         """
@@ -232,12 +252,18 @@ class Assembler:
             target = self._target(claim)
             if target is not None:
                 self._merge(target, claim)
-            elif claim.strong:
+            elif claim.strong or self._listed_in_full(claim):
                 self._new(claim)
             elif not self._temporal_claim(claim):
                 self._ordinal_claim(claim)
         self._unanchored_sequences()
         return self.structures
+
+    def _listed_in_full(self, claim: Claim) -> bool:
+        """ "the three training stages of X: A, B and C": a definite count that refers back to nothing
+        (no structure took it) but lists every phase asserts the phases itself."""
+        return any(m.kind == "counted" and m.enumerated and m.count is not None and len(m.names) == m.count
+                   for m in claim.mentions)
 
     def _extend_recent(self, si: int, mentions: list[Mention]) -> list[Mention]:
         """Add a positioned stage named in the next sentence to the complete structure before it.
@@ -410,7 +436,7 @@ class Assembler:
 
     def _new(self, claim: Claim, count: int | None = None) -> Structure:
         st = Structure(first=claim.sent, last=claim.sent, count=count if count is not None else claim.count,
-                       subject=claim.subject, ordered=claim.ordered)
+                       subject=claim.subject, anchor=claim.anchor, ordered=claim.ordered)
         for n in claim.names():
             st.add_name(self.doc, n)
         st.ordinals.update(m.ordinal for m in claim.mentions if m.ordinal is not None)
@@ -442,6 +468,8 @@ class Assembler:
             st.count = claim.stated_count
         if st.subject is None:
             st.subject = claim.subject
+        if st.anchor is None:
+            st.anchor = claim.anchor
         st.ordinals.update(m.ordinal for m in claim.mentions if m.ordinal is not None)
         if claim.sent <= st.last + 1:
             st.last = max(st.last, claim.sent)
@@ -539,11 +567,12 @@ def _is_label_key(key: str, lex: PhaseLexicon) -> bool:
     return len(words) == 2 and words[0] in lex.phase_nouns and len(words[1]) <= 3
 
 
-def structure_record(doc: Doc, sents: list[Span], st: Structure, unordered_doc: bool) -> dict[str, Any]:
+def structure_record(doc: Doc, sents: list[Span], st: Structure, unordered_doc: bool,
+                     subjects: SubjectFinder) -> dict[str, Any]:
     """The JSON record of one structure (the form phase_records returns).
 
     ``unordered_doc`` is true when the abstract describes coexisting phases (a phase diagram), which makes
-    every structure unordered.
+    every structure unordered; ``subjects`` names what has the phases (see extract/phase_subject.py).
     """
     start = sents[st.first].start_char
     end = sents[st.last].end_char
@@ -557,14 +586,8 @@ def structure_record(doc: Doc, sents: list[Span], st: Structure, unordered_doc: 
     if count is None and st.ordinals and min(st.ordinals) == 1 and len(st.ordinals) >= 2 \
             and max(st.ordinals) == len(st.ordinals):
         count = max(st.ordinals)
-    subject = range_text(doc, st.subject) if st.subject is not None else ""
-    if not subject:
-        root = sents[st.first].root
-        subj = [c for c in root.children if c.dep_ in {"nsubj", "nsubjpass"} and c.pos_ in {"NOUN", "PROPN"}]
-        if subj:
-            subject = range_text(doc, noun_phrase(subj[0], sents[st.first]))
     return {
-        "subject": subject,
+        "subject": subjects.subject(st.anchor, st.first, st.subject),
         "count": count,
         "phases": [n for n, _ in pairs],
         "phase_keys": [k for _, k in pairs],

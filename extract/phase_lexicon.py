@@ -22,7 +22,8 @@ _LIST_KEYS = (
     "anaphoric_determiners", "incidental_names", "generic_name_modifiers", "modifier_head_exclusions",
     "step_iteration_modifiers", "reporting_verbs", "non_process_nouns", "process_nouns", "split_verbs",
     "unordered_verbs", "unordered_cues", "time_reference_positions", "enumeration_cues", "duration_words",
-    "boundary_nouns", "order_connectives",
+    "boundary_nouns", "order_connectives", "process_words", "subject_generic_nouns", "subject_vague_nouns",
+    "subject_stop_nouns",
 )
 _DICT_KEYS = ("phase_nouns", "number_words", "ordinals", "temporal_positions", "sequence_markers",
               "extension_positions")
@@ -60,6 +61,10 @@ class PhaseLexicon:
     duration_words: frozenset[str]
     boundary_nouns: frozenset[str]
     order_connectives: frozenset[str]
+    process_words: frozenset[str]
+    subject_generic_nouns: frozenset[str]
+    subject_vague_nouns: frozenset[str]
+    subject_stop_nouns: frozenset[str]
     idioms: tuple[tuple[str, ...], ...]
     sequence_phrases: tuple[tuple[str, ...], ...]
 

@@ -60,8 +60,8 @@ class Mention:
 
 
 def is_phase_noun(tok: Token, lex: PhaseLexicon) -> bool:
-    """A noun that names a phase ("phase", "stages", "sub-stage", "Phase" in "Phase 1")."""
-    if tok.lower_ not in lex.phase_nouns:
+    """A noun that names a phase ("phase", "stages", "sub-stage", "Phase" in "Phase 1"), not part of a name."""
+    if tok.lower_ not in lex.phase_nouns or in_proper_name(tok, lex):
         return False
     if tok.tag_.startswith("NN") or tok.pos_ in {"NOUN", "PROPN"}:
         return True
@@ -70,6 +70,40 @@ def is_phase_noun(tok: Token, lex: PhaseLexicon) -> bool:
         return True  # "multi-phase", "two-stage" tagged as adjectives
     nxt = tok.nbor(1) if tok.i + 1 < len(tok.doc) else None
     return nxt is not None and (nxt.like_num or nxt.text in {":", ")", ","})
+
+
+_LABELS = frozenset({"I", "II", "III", "IV", "V", "VI", "A", "B", "C", "D"})
+
+
+def in_proper_name(tok: Token, lex: PhaseLexicon) -> bool:
+    """Whether a phase word is written as part of a proper name rather than as the common noun.
+
+    Three shapes: an acronym in capitals ("STEP", "STAGE" as a method's name; "STEP 1" with a
+    label stays a phase), a word joined by a hyphen with no spaces to a capitalised word that is
+    not a count ("KITTI-STEP", "STEP-Bench", "Stage-Net"; "Two-Stage" and "Phase-1" stay phases),
+    and a word inside a camel-case token is never matched at all ("PhaseNet" is one token).
+    """
+    doc = tok.doc
+    text = tok.text
+    nxt = doc[tok.i + 1] if tok.i + 1 < len(doc) else None
+    labelled = nxt is not None and (nxt.text.isdigit() or nxt.text in _LABELS)
+    if len(text) >= 4 and text.isupper() and not labelled:
+        sent = tok.sent if doc.has_annotation("SENT_START") else doc[:]
+        letters = [c for c in sent.text if c.isalpha()]
+        if sum(c.isupper() for c in letters) < 0.8 * len(letters):  # not a sentence in capitals
+            return True
+    counts = lex.number_words.keys() | lex.single_words | lex.plural_quantifiers | lex.ordinals.keys()
+    if tok.i >= 2 and doc[tok.i - 1].text in {"-", "–"} and not doc[tok.i - 1].whitespace_ \
+            and not doc[tok.i - 2].whitespace_:
+        left = doc[tok.i - 2]
+        if left.text[:1].isupper() and left.lower_ not in counts and not left.lower_.startswith("multi"):
+            return True
+    if nxt is not None and nxt.text in {"-", "–"} and not tok.whitespace_ and not nxt.whitespace_ \
+            and tok.i + 2 < len(doc):
+        right = doc[tok.i + 2]
+        if right.text[:1].isupper() and right.text.isalpha() and right.text not in _LABELS:
+            return True
+    return False
 
 
 def _number(tok: Token, lex: PhaseLexicon) -> int | None:

@@ -27,6 +27,7 @@ from spacy.tokens import Doc, Span
 from phasegraph.errors import InputError
 from phasegraph.extract.phase_assemble import Assembler, structure_record
 from phasegraph.extract.phase_lexicon import PhaseLexicon, load_lexicon
+from phasegraph.extract.phase_subject import SubjectFinder
 
 SPAN_GROUP = "phase_structures"
 SPAN_LABEL = "PHASE_STRUCTURE"
@@ -77,8 +78,9 @@ class PhaseStructureExtractor:
             assembler = Assembler(doc, sents, first_abstract, self.lexicon)
             structures = assembler.run(matched)
             unordered_doc = any(cue in doc.text.lower() for cue in self.lexicon.unordered_cues if " " in cue)
+            subjects = SubjectFinder(doc, sents, first_abstract, self.lexicon)
             for st in structures:
-                rec = structure_record(doc, sents, st, unordered_doc)
+                rec = structure_record(doc, sents, st, unordered_doc, subjects)
                 span = doc.char_span(rec["start"], rec["end"], label=SPAN_LABEL, alignment_mode="expand")
                 if span is None:
                     continue

@@ -17,7 +17,7 @@ from spacy.language import Language
 
 from phasegraph.errors import InputError
 from phasegraph.extract.phase_lexicon import DEFAULT_LEXICON_PATH, REQUIRED_KEYS, load_lexicon
-from phasegraph.extract.phase_mentions import _in_idiom
+from phasegraph.extract.phase_mentions import _in_idiom, in_proper_name
 from phasegraph.extract.phase_text import is_marker_at
 from phasegraph.extract.phases import SPAN_GROUP, phase_records
 from phasegraph.extract.pipeline import load_pipeline
@@ -255,6 +255,125 @@ def test_incidental_uses_are_not_structures(nlp: Language, abstract: str) -> Non
     assert extract(nlp, abstract) == []
 
 
+# -- held-out style abstracts: the whole structure ---------------------------------------------------------
+# (abstract, subject, count, phase keys)
+HELD_OUT = {
+    "vision: passive 'is trained in' keeps 'our model'": (
+        "Our model is trained in two stages: we first pre-train the backbone on Mapillary Vistas, and then "
+        "fine-tune the full network on the Cityscapes dataset.",
+        "our model", 2, ["pre train the backbone on mapillary vista",
+                         "fine tune the full network on the cityscapes dataset"]),
+    "translation: a mistagged 'proceeds' still has 'Training' as subject": (
+        "Training proceeds in three phases: warm-up on high-resource pairs, expert specialisation, and joint "
+        "fine-tuning.",
+        "training", 3, ["warm up on high resource pair", "expert specialisation", "joint fine tuning"]),
+    "RL: 'during learning', not the reporting subject 'Analysis'": (
+        "Analysis reveals distinct exploration and exploitation phases during learning.",
+        "learning", 2, ["exploration", "exploitation"]),
+    "NLP: a definite count listed in full asserts the phases; owner 'training of X'": (
+        "We describe the three training stages of GlowLM: corpus pretraining, instruction tuning, and preference "
+        "alignment.",
+        "training of GlowLM", 3, ["corpus pretraining", "instruction tuning", "preference alignment"]),
+}
+
+
+def test_definite_count_refers_back_when_it_can(nlp: Language) -> None:
+    abstract = ("Our detector is trained in two stages. We report results on COCO and LVIS. We also study the two "
+                "stages: proposal and refinement.")
+    records = extract(nlp, abstract)
+    assert [(r["count"], r["phase_keys"]) for r in records] == [(2, ["proposal", "refinement"])]
+
+
+@pytest.mark.parametrize("abstract,subject,count,keys", list(HELD_OUT.values()), ids=list(HELD_OUT))
+def test_held_out_style_structures(nlp: Language, abstract: str, subject: str, count: int, keys: list[str]) -> None:
+    records = extract(nlp, abstract)
+    assert len(records) == 1, records
+    assert records[0]["subject"] == subject
+    assert records[0]["count"] == count
+    assert records[0]["phase_keys"] == keys
+    assert records[0]["ordered"] is True
+
+
+# -- subjects: what has the phases (extract/phase_subject.py, one case per rule) ------------------------------
+# (title, abstract, subject)
+SUBJECTS = {
+    "owner head of the phase word": (
+        "A Paper", "Speech recognisers usually adopt a two-stage training process: acoustic pretraining and "
+        "supervised fine-tuning.", "training process"),
+    "owner modifier of a plural phase noun": (
+        "A Paper", "We identify four learning phases: imitation, exploration, consolidation, and refinement.",
+        "learning"),
+    "gerund 'of' object": (
+        "A Paper", "We summarise three stages of learning speech encoders: pretraining, adaptation and "
+        "distillation.", "learning speech encoders"),
+    "split object, not the relative pronoun or the verb": (
+        "A Paper", "We study a robot controller that decomposes grasping into three phases: approach, closure, "
+        "and lift.", "grasping"),
+    "pronoun resolved to the proposed system": (
+        "GlowNet: Fast Depth Completion", "We propose GlowNet, a depth completion network for drones. It consists "
+        "of three stages: coarse filling, edge refinement, and confidence fusion.", "GlowNet"),
+    "'this problem' resolved to the earlier problem": (
+        "A Paper", "We consider the open-vocabulary video retrieval problem. This problem is often solved in two "
+        "steps: candidate recall and reranking.", "open-vocabulary video retrieval problem"),
+    "leading adverb dropped": (
+        "A Paper", "Typically RLHF pipelines operate in two phases: reward modelling and policy optimisation.",
+        "RLHF pipelines"),
+    "generic framework of our own work, no name: the phrase with its count": (
+        "A Paper", "We adopt a two-stage framework: retrieval and reranking.", "two-stage framework"),
+    "pronoun object resolved to the name defined before": (
+        "A Paper", "This paper revisits Sparse Mixture Routing (SMR), a routing method for experts. We explore it "
+        "in two steps. First, we measure load balance. Second, we prune experts.", "SMR"),
+}
+
+
+@pytest.mark.parametrize("title,abstract,subject", list(SUBJECTS.values()), ids=list(SUBJECTS))
+def test_subjects(nlp: Language, title: str, abstract: str, subject: str) -> None:
+    records = extract(nlp, abstract, title=title)
+    assert records, abstract
+    assert records[0]["subject"] == subject
+
+
+# -- phase words inside proper names make no claim ------------------------------------------------------
+NAMES = {
+    "vision: dataset name with -STEP": "On Cityscapes and KITTI-STEP it improves PQ by 2 points.",
+    "tracking: two -STEP benchmarks": "Our tracker sets a new state of the art on KITTI-STEP and MOTChallenge-STEP, "
+                                      "improving STQ by 3 points.",
+    "NLP: STEP-Bench and STAGE-Net": "We release STEP-Bench, a benchmark of 5,000 planning problems, and evaluate "
+                                     "twelve language models and two STAGE-Net variants on it.",
+    "RL: methods named in capitals": "We propose STAGE, an offline RL method. Across locomotion and maze tasks, "
+                                     "STAGE and PHASE outperform CQL on D4RL.",
+}
+
+
+@pytest.mark.parametrize("abstract", list(NAMES.values()), ids=list(NAMES))
+def test_phase_words_inside_names_are_not_structures(nlp: Language, abstract: str) -> None:
+    assert extract(nlp, abstract) == []
+
+
+def test_named_method_with_real_phases(nlp: Language) -> None:
+    records = extract(nlp, "We propose STEP, a recipe that learns N:M masks in two phases: a precondition phase and "
+                           "a mask-learning phase.")
+    assert [(r["subject"], r["count"], r["phase_keys"]) for r in records] == [
+        ("STEP", 2, ["precondition", "mask learning"])]
+
+
+@pytest.mark.parametrize("text,word,expected", [
+    ("On KITTI-STEP it improves.", "STEP", True),
+    ("We release STEP-Bench today.", "STEP", True),
+    ("Our Stage-Net detector is fast.", "Stage", True),
+    ("We propose STEP, a recipe.", "STEP", True),
+    ("The Phase-II trial enrolled patients.", "Phase", False),
+    ("Our Two-Stage detector is fast.", "Stage", False),
+    ("STEP 1 collects data.", "STEP", False),
+    ("TRAINING PROCEEDS IN TWO STAGES.", "STAGES", False),
+    ("Training proceeds in two stages.", "stages", False),
+])
+def test_phase_word_in_proper_name(text: str, word: str, expected: bool) -> None:
+    doc = spacy.blank("en")(text)
+    index = [t.text for t in doc].index(word)
+    assert in_proper_name(doc[index], load_lexicon()) is expected
+
+
 # -- grouping across sentences --------------------------------------------------------------------------
 def test_follow_up_sentences_join_the_structure(nlp: Language) -> None:
     abstract = ("We propose a two-stage framework for captioning. Specifically, the framework splits decoding into "
@@ -332,6 +451,7 @@ def test_evidence_is_always_verbatim(nlp: Language, sentences: list[str]) -> Non
         assert rec["start"] > doc.text.index("\n")
         assert len(rec["phases"]) == len(rec["phase_keys"])
         assert rec["count"] is None or rec["count"] >= 2
+        assert rec["subject"].strip()
 
 
 def test_same_records_with_two_processes(nlp: Language) -> None:
