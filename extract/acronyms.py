@@ -14,6 +14,9 @@ as the fallback.
 ``phasegraph_acronyms`` runs it over ``doc.text`` and stores one span per
 definition in ``doc.spans["acronyms"]``: the long-form span, whose ``label_`` is the
 short form, so the pair survives ``Doc.to_bytes`` and ``nlp.pipe(n_process=...)``.
+Being the first of phasegraph's components, it also splits the full stop off
+sentence-final names the tokenizer leaves it on ("AdamW." -> "AdamW" ".", see
+``entities.split_glued_periods``).
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
+from phasegraph.extract.entities import split_glued_periods
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
@@ -241,6 +245,7 @@ class AcronymDetector:
         self.group = group
 
     def __call__(self, doc: Doc) -> Doc:
+        split_glued_periods(doc)  # first of phasegraph's components: fix "AdamW." before any span is written
         spans: list[Span] = []
         for abbr in find_abbreviations(doc.text):
             span = doc.char_span(abbr.long_start, abbr.long_end, label=abbr.short, alignment_mode="expand")

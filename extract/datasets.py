@@ -16,6 +16,7 @@ from phasegraph.extract.entities import (
     EntityFinder,
     Lexicon,
     entity_records,
+    split_glued_periods,
     write_group,
 )
 from spacy.language import Language
@@ -47,7 +48,7 @@ class DatasetsComponent:
         if pending is None or pending.get("tokens") != len(doc):
             if self._finder is None:
                 self._finder = EntityFinder(self.nlp, Lexicon.load(self.patterns_dir))
-            found = self._finder.find(doc)[DATASET]
+            found = self._finder.find(split_glued_periods(doc))[DATASET]
         else:
             found = pending[DATASET]
         write_group(doc, self.group, found)

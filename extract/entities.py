@@ -12,7 +12,12 @@ How a name is found and typed (each step is a rule family, not a list of papers)
    ("supervised contrastive learning"); evaluative words ("novel", "standard") are trimmed,
    and fields or settings with modifiers ("supervised continual learning") are dropped.
 3. **Name-like words**: words with inner capitals or digits ("CoT", "GPT-4o", "bAbI",
-   "Recipe1M"), hyphen-joined ("SR-STE"), and runs of capitalised words, which only cues type.
+   "Recipe1M"), hyphen-joined ("SR-STE"), and runs of capitalised words, which only cues type
+   (a possessive may sit inside a run: "Montezuma's Revenge"; a language pair is cut out:
+   "German-English"). A capitalised run glued to a name joins it ("Deformable DETR", "UCI
+   Adult"). Editions of a benchmark or shared task keep their year and task number ("WMT'19",
+   "BraTS 2021", "SemEval-2017 Task 4"). Full stops the tokenizer leaves on sentence-final names
+   ("AdamW.") are split off first (``split_glued_periods``).
 4. **Acronym definitions** (``doc.spans["acronyms"]``): the long form is the entity's name,
    the short form an alias; every later use of the short form is a mention of it.
 5. **The title**: its prefix before a colon ("COPlanner: ...") names the proposed system, and
@@ -22,11 +27,16 @@ How a name is found and typed (each step is a rule family, not a list of papers)
 6. **Typing by context**: a following cue word ("the GAIA benchmark", "the SCHEMA model"),
    an appositive ("X, a benchmark for ..."), a cue introducing a list ("datasets such as A,
    B and C"), coordination with a typed name ("Minesweeper, Frozen Lake, and Sokoban"),
-   comparison ("outperforms X"), benchmark-shaped names ("ProcBench", "TimeQA"). Two guesses
-   are weaker than any cue: a name after "on" in an evaluation sentence is a dataset, and an
-   untyped mixed-case or versioned name ("AttnGAN", "PaLM-2L") is a model.
+   comparison ("outperforms X"), benchmark-shaped names ("ProcBench", "TimeQA"), an appositive
+   before a name ("our agent, EMC, ..."), a shared-task name with a year ("CoNLL-2012"), a task
+   noun after a name-like word ("the AntMaze tasks"), a part of a dataset ("Montezuma's Revenge
+   from the Arcade Learning Environment"). Guesses are weaker than any cue: a name after "on"
+   in an evaluation sentence, or after an "on" attached to a training or evaluation word
+   ("pre-train the backbone on Mapillary Vistas"), is a dataset; what is trained, or what it is
+   trained with, is a method ("we train LRE with ...", "optimised with Sophia"); and an untyped
+   mixed-case or versioned name ("AttnGAN", "PaLM-2L") is a model.
 7. **Stoplist** (``patterns/entities_stoplist.txt``): fields, tasks, phenomena, metrics,
-   generic model classes, organisations and languages are never emitted.
+   generic model classes, organisations, venues, languages, days and months are never emitted.
 
 The methods component runs the finder once per doc and leaves the dataset findings in
 ``doc.user_data`` for the datasets component, so the work is not done twice. Each
@@ -84,7 +94,50 @@ _DATASET_SHAPE = re.compile(r"(?:Bench|bench|QA|Eval|Corpus|World|Arena|Gym|Net-
 _TRAINING_WORDS = frozenset({"pre training", "pretraining", "fine tuning", "finetuning", "training", "post training",
                              "mid training", "learning"})
 _MODEL_SIZE = re.compile(r"^\d+(?:\.\d+)?[BMbm]$")
+# A year after a benchmark or shared-task name ("BraTS 2021", "WMT 2014"), and a name with an
+# apostrophe year ("WMT'19", "IWSLT’14"), or ending in a year ("CoNLL-2003", "VOC2012").
+_YEAR = re.compile(r"^(?:199\d|20[0-2]\d)$")
+_EDITION = re.compile(r"(?<![\w\-'’])([A-Za-z][A-Za-z\-]*[A-Za-z])['’](\d{2})(?![\w'’])")
+_ENDS_WITH_YEAR = re.compile(r"(?:^|[^\d])(?:199\d|20[0-2]\d)$")
+# Words after a shared-task name and year that belong to it ("SemEval-2017 Task 4").
+_TASK_WORDS = frozenset({"Task", "Track", "Subtask", "Shared Task"})
+_POSSESSIVE = frozenset({"'s", "’s"})
+# Generic nouns that name the paper or its subject, not a system, before "noun, Name,".
+_NOT_APPOSITIVE_NOUNS = frozenset({"study", "work", "paper", "analysis", "setting", "task", "tasks", "problem"})
 _SEPARATORS = frozenset({",", "and", "or", "/", "&", "as", "well"})
+
+
+# A sentence-final name whose last letter is a capital after a lower-case letter or digit ("AdamW.",
+# "MovieLens-1M."): the English tokenizer leaves the full stop attached, as in "U.S." ...
+_GLUED_PERIOD = re.compile(r"^[A-Za-z][A-Za-z0-9+\-]*[a-z0-9][A-Z]\.$")
+# ... or the last part of a hyphenated name ("MAD-X.", "Phi-3V.").
+_GLUED_PART = re.compile(r"^[A-Za-z0-9]{0,3}[A-Z]\.$")
+
+
+def split_glued_periods(doc: Doc) -> Doc:
+    """Split the full stop off sentence-final names the tokenizer leaves it on ("AdamW." -> "AdamW" "."),
+    in place; span groups already on the doc are moved to the new tokens. The name keeps its parse,
+    the full stop attaches to it as punctuation. Returns ``doc``."""
+    targets = [t for t in doc if (t.whitespace_ or t.i == len(doc) - 1) and (
+        _GLUED_PERIOD.match(t.text)
+        or (_GLUED_PART.match(t.text) and t.i >= 2 and doc[t.i - 1].text == "-" and not doc[t.i - 2].whitespace_))]
+    if not targets:
+        return doc
+    saved = {name: ([(s.start_char, s.end_char, s.label_, s.kb_id_) for s in group], dict(group.attrs))
+             for name, group in doc.spans.items()}
+    with doc.retokenize() as retokenizer:
+        for token in targets:
+            head = token.head if token.head.i != token.i else (token, 0)
+            retokenizer.split(token, [token.text[:-1], "."], heads=[head, (token, 0)],
+                              attrs={"POS": [token.pos_, "PUNCT"], "TAG": [token.tag_, "."],
+                                     "DEP": [token.dep_, "punct"], "LEMMA": [token.text[:-1], "."]})
+    for name, (spans, attrs) in saved.items():
+        group = SpanGroup(doc, name=name, spans=[
+            span for start, end, label, kb_id in spans
+            if (span := doc.char_span(start, end, label=label, kb_id=kb_id, alignment_mode="expand")) is not None])
+        group.attrs.update(attrs)
+        doc.spans[name] = group
+    return doc
 
 
 def _read_lines(path: Path) -> list[str]:
@@ -117,6 +170,9 @@ class Lexicon:
     appositive_dataset_nouns: frozenset[str]
     model_nouns: frozenset[str]
     comparison_words: frozenset[str]
+    training_verbs: frozenset[str]
+    shared_task_series: frozenset[str]
+    weak_dataset_cues: frozenset[str]
 
     @classmethod
     def load(cls, patterns_dir: str | Path | None = None) -> Lexicon:
@@ -152,6 +208,9 @@ class Lexicon:
             appositive_dataset_nouns=words("appositive_dataset_nouns"),
             model_nouns=words("model_nouns"),
             comparison_words=words("comparison_words"),
+            training_verbs=words("training_verbs"),
+            shared_task_series=words("shared_task_series"),
+            weak_dataset_cues=words("weak_dataset_cues"),
         )
 
 
@@ -238,11 +297,14 @@ class EntityFinder:
         spans.extend(self._capital_runs(doc, title_end))
         if "acronyms" in doc.spans:
             spans.extend((s, None, "acronym") for s in doc.spans["acronyms"])
+        spans.extend(self._editions(doc, spans))
         chosen = filter_spans([s for s, _, _ in spans])
         info: dict[tuple[int, int], tuple[str | None, str]] = {}
         for s, k, src in spans:
             info.setdefault((s.start, s.end), (k, src))
         units: list[tuple[Span, str | None, str]] = [(s, *info[(s.start, s.end)]) for s in chosen]
+        units.sort(key=lambda u: u[0].start)
+        units = self._merge_adjacent(doc, units)
         units.extend(self._nested_known(spans, units))
         units.sort(key=lambda u: u[0].start)
 
@@ -473,6 +535,77 @@ class EntityFinder:
                 out.append((best, METHOD, "gazetteer_technique"))
         return out
 
+    def _editions(self, doc: Doc, spans: list[tuple[Span, str | None, str]]) -> list[tuple[Span, str | None, str]]:
+        """Names of one edition of a benchmark or shared task: an apostrophe year ("WMT'19"), or a year and
+        task number after a dataset name or name-like word ("BraTS 2021", "SemEval-2017 Task 4")."""
+        out: list[tuple[Span, str | None, str]] = []
+        lex = self.lexicon
+        for m in _EDITION.finditer(self._text):
+            base = m.group(1)
+            if canonical_key(base) in lex.stop_keys or not (_is_name_like(base) or base.lower() in lex.shared_task_series):
+                continue
+            span = doc.char_span(m.start(), m.end())
+            if span is not None and len(span):
+                out.append((span, DATASET if base.lower() in lex.shared_task_series else None, "name"))
+        for span, kind, source in spans:
+            if source not in {"name", "gazetteer"} or (source == "gazetteer" and kind != DATASET) \
+                    or canonical_key(span.text) in lex.stop_keys:
+                continue
+            end = span.end
+            if end < len(doc) and doc[end - 1].whitespace_ and _YEAR.match(doc[end].text) and not (
+                    end + 1 < len(doc) and doc[end + 1].pos_ == "NOUN" and doc[end + 1].tag_ == "NNS"):
+                end += 1  # "BraTS 2021", not "MNIST 2000 images"
+            if end + 1 < len(doc) and doc[end - 1].whitespace_ and doc[end].text in _TASK_WORDS \
+                    and (doc[end + 1].like_num or re.fullmatch(r"[A-Z\d]{1,2}", doc[end + 1].text)) \
+                    and (_ENDS_WITH_YEAR.search(doc[span.start:end].text) or span.text.lower() in lex.shared_task_series):
+                end += 2  # "SemEval-2017 Task 4"
+            if end > span.end:
+                out.append((doc[span.start:end], DATASET if kind == DATASET else None, source))
+        return out
+
+    def _merge_adjacent(self, doc: Doc, units: list[tuple[Span, str | None, str]]) -> list[tuple[Span, str | None, str]]:
+        """A run of capitalised words glued by one space before a name makes one name ("Deformable DETR",
+        "Vision Transformer"), as does one capitalised word after a name no list knows ("UCI Adult"; a
+        known name keeps its form: "MMLU Physics" is MMLU). The run may not hold a stoplisted word (an
+        organisation or language: "Google BERT"), a cue word ("MNIST Dataset") or a verb form, and the
+        name may not be a lower-case identifier ("Hutter Prize enwik8"); a known name last gives the
+        whole its type."""
+        out: list[tuple[Span, str | None, str]] = []
+        for unit in units:
+            if out:
+                prev = out[-1]
+                pair = (prev, unit)
+                capital = [u for u in pair if u[2] == "capital"]
+                named = [u for u in pair if u[2] in {"name", "gazetteer"}]
+                # a capitalised run before a name ("Deformable DETR"), or one capitalised word after an unknown
+                # name ("UCI Adult"); a known name keeps its form ("MMLU Physics" is MMLU)
+                order_ok = (prev[2] == "capital" and unit[2] in {"name", "gazetteer"} and not unit[0].text[0].islower()) \
+                    or (prev[2] == "name" and unit[2] == "capital" and len(unit[0]) == 1)
+                # (a name written in lower case is an identifier of its own: "Hutter Prize enwik8" is enwik8)
+                bracketed = prev[0].start > 0 and doc[prev[0].start - 1].text == "(" \
+                    and unit[0].end < len(doc) and doc[unit[0].end].text == ")"  # "X (Temporal Flow GRPO)": a gloss
+                if order_ok and not bracketed and prev[0].end == unit[0].start \
+                        and doc[prev[0].end - 1].whitespace_ == " " and self._mergeable_capitals(capital[0][0]):
+                    kind = unit[1] if unit is named[0] and unit[2] == "gazetteer" else None
+                    out[-1] = (doc[prev[0].start:unit[0].end], kind, "name")
+                    continue
+            out.append(unit)
+        return out
+
+    def _mergeable_capitals(self, span: Span) -> bool:
+        """Whether a capitalised run may join a name next to it (no stoplisted, cue or generic word in it)."""
+        lex = self.lexicon
+        for token in span:
+            if token.text == "-":
+                continue
+            if token.tag_ == "VBG" or token.lower_.endswith("ing") or token.pos_ not in {"PROPN", "NOUN", "ADJ"}:
+                return False  # "Towards Building and Surpassing Multimodal GPT-4": a quoted title, not a name
+            low = token.lower_
+            if canonical_key(token.text) in lex.stop_keys or low in lex.dataset_cues or low in lex.method_cues \
+                    or low in lex.generic_heads or low in lex.weak_dataset_cues or low in lex.bad_modifiers:
+                return False
+        return canonical_key(span.text) not in lex.stop_keys
+
     def _short_forms(self, doc: Doc) -> Iterable[tuple[Span, str | None, str]]:
         """Every use of a short form defined in ``doc.spans["acronyms"]`` (also its plural)."""
         if "acronyms" not in doc.spans:
@@ -497,8 +630,12 @@ class EntityFinder:
         n = len(doc)
         while i <= n:
             token = doc[i] if i < n else None
-            capital = (token is not None and token.idx > title_end and token.is_title and not token.is_sent_start
-                       and token.pos_ in {"PROPN", "NOUN", "ADJ"} and doc[i - 1].text not in {":", ".", "\u2022"})
+            capital = (token is not None and token.idx > title_end and token.is_title and token.text[0].isalpha()
+                       and not token.is_sent_start
+                       and token.pos_ in {"PROPN", "NOUN", "ADJ"}
+                       and (doc[i - 1].text not in {":", ".", "\u2022"}
+                            # after a colon only as the first member of a list: "three benchmarks: Hopper, ..."
+                            or (doc[i - 1].text == ":" and token.pos_ == "PROPN" and i + 1 < n and doc[i + 1].text == ",")))
             if capital:
                 if start is None:
                     start = i
@@ -506,12 +643,40 @@ class EntityFinder:
                 while i + 2 < n and not doc[i].whitespace_ and doc[i + 1].text == "-" and not doc[i + 1].whitespace_ \
                         and doc[i + 2].is_alpha and not (doc[i + 2].is_lower and doc[i + 2].lower_ in _NAME_SUFFIXES):
                     i += 2
+                # a possessive inside a name: "Montezuma's Revenge" (not "Google's Gemini": organisations are stoplisted)
+                if i + 2 < n and doc[i + 1].text in _POSSESSIVE and not doc[i].whitespace_ and doc[i + 2].is_title \
+                        and doc[i + 2].pos_ in {"PROPN", "NOUN"} \
+                        and canonical_key(doc[start:i + 1].text) not in self.lexicon.stop_keys \
+                        and canonical_key(doc[i + 2].text) not in self.known_keys:
+                    i += 2
+                    continue
                 i += 1
                 continue
             if start is not None:
-                yield doc[start:i], None, "capital"
+                yield from self._unstopped_parts(doc[start:i])
                 start = None
             i += 1
+
+    def _unstopped_parts(self, run: Span) -> Iterable[tuple[Span, str | None, str]]:
+        """The parts of a capitalised run between hyphen groups with a stoplisted part: "IWSLT German-English"
+        loses the language pair. Single stoplisted words stay ("Google Speech Commands" is a dataset's name)."""
+        doc = run.doc
+        stop = self.lexicon.stop_keys
+        start: int | None = None
+        i = run.start
+        while i < run.end:
+            j = i + 1
+            while j + 1 < run.end and doc[j].text == "-" and not doc[j - 1].whitespace_:
+                j += 2  # the hyphen group doc[i:j]
+            if j - i > 1 and any(canonical_key(t.text) in stop for t in doc[i:j] if t.text != "-"):
+                if start is not None:
+                    yield doc[start:i], None, "capital"
+                start = None
+            elif start is None:
+                start = i
+            i = j
+        if start is not None:
+            yield doc[start:run.end], None, "capital"
 
     def _names(self, doc: Doc) -> Iterable[tuple[Span, str | None, str]]:
         text = self._text
@@ -776,14 +941,20 @@ class EntityFinder:
                     kind = DATASET
                 elif source == "name" and (after in lex.method_cues or after in {"-based", "-style", "-trained", "-like", "-generated"}):
                     kind = METHOD
+                elif source == "name" and after in lex.weak_dataset_cues and not any(c.isdigit() for c in span.text[-3:]):
+                    kind = DATASET  # "the AntMaze tasks", "the MNIST task"
                 else:
-                    kind = self._appositive_kind(doc, span)
+                    kind = self._appositive_kind(doc, span) or self._edition_kind(span) \
+                        or self._appositive_before_name(doc, span)
             kinds.append(kind)
         # lists: "A, B, and C" share a type; cues before/after a list type it
         for members in self._lists(doc, units):
             first, last = units[members[0]][0], units[members[-1]][0]
             after = self._next_word(doc, last.end)
-            before = [t.lower_ for t in doc[max(self._sent_starts[first.start], first.start - 4):first.start]]
+            # a cue word used as a verb does not introduce a list ("We benchmark A, B and C")
+            window = doc[max(self._sent_starts[first.start], first.start - 4):first.start]
+            before = ["" if t.pos_ == "VERB" or (t.i > 0 and doc[t.i - 1].lower_ in {"we", "they", "i"}) else t.lower_
+                      for t in window]
             typed = [kinds[i] for i in members if kinds[i] in (METHOD, DATASET)]
             list_kind: str | None = None
             if after in lex.dataset_cues or _introduces(before, lex.dataset_cues):
@@ -797,6 +968,8 @@ class EntityFinder:
                 t.lower_ in lex.eval_words for t in self._sent(doc, first.start)
             ) and not typed:
                 list_kind = DATASET
+            elif not typed and self._part_of_dataset(doc, units, kinds, members[-1]):
+                list_kind = DATASET  # "Pong, Breakout and Seaquest from the Arcade Learning Environment"
             elif any(self._shape_guess(units[i][0], units[i][2]) == METHOD for i in members):
                 list_kind = METHOD  # "AttnGAN, DM-GAN, SSA-GAN and GALIP": a model-shaped member types the list
                 weak.update(members)
@@ -813,12 +986,112 @@ class EntityFinder:
                     and any(t.lower_ in lex.eval_words for t in self._sent(doc, span.start)):
                 kinds[idx] = DATASET
                 weak.add(idx)
+            elif self._evaluated_on(doc, span):
+                kinds[idx] = DATASET  # "we first pre-train the backbone on Mapillary Vistas"
+                weak.add(idx)
+            elif self._part_of_dataset(doc, units, kinds, idx):
+                kinds[idx] = DATASET  # "Montezuma's Revenge from the Arcade Learning Environment"
             elif prev in lex.comparison_words and source == "name":
                 kinds[idx] = METHOD
+            elif self._trained(doc, span) or self._compared(doc, span):
+                kinds[idx] = METHOD  # "we train LRE with ...", "optimised with Sophia", "compare with Informer"
             else:
                 kinds[idx] = self._shape_guess(span, source)
                 weak.add(idx)
         return kinds, weak
+
+    def _edition_kind(self, span: Span) -> str | None:
+        """A shared-task name with a year ("CoNLL-2012", "SemEval-2017 Task 4", "BraTS 2021") is a benchmark."""
+        m = re.match(r"[A-Za-z][A-Za-z ]*[A-Za-z]", span.text)
+        if m is not None and m.group(0).lower() in self.lexicon.shared_task_series and re.search(r"\d", span.text):
+            return DATASET
+        return None
+
+    def _appositive_before_name(self, doc: Doc, span: Span) -> str | None:
+        """"Our agent, EMC, combines ..." / "the benchmark, X, ...": a noun and comma before a name, closed
+        after it by a comma, bracket or verb, type it."""
+        if span.end >= len(doc):
+            return None
+        closing = doc[span.end]
+        if closing.text not in {",", "(", ")"} and closing.pos_ not in {"VERB", "AUX"}:
+            return None
+        if span.start >= 2 and doc[span.start - 2].lower_ in _NOT_APPOSITIVE_NOUNS:
+            return None  # "Our study, Project Aria, ...": the paper itself, not a system
+        return self._appositive_before(doc, span)
+
+    def _evaluated_on(self, doc: Doc, span: Span) -> bool:
+        """Whether a name is what something is trained or evaluated on: "pre-train the backbone on Mapillary
+        Vistas", "evaluated on the Medical Segmentation Decathlon", "results on Cora". The "on" must attach
+        to a training or evaluation word; task-like names ("on Machine Translation") are left alone."""
+        lex = self.lexicon
+        i = span.start - 1
+        if i >= 0 and doc[i].lower_ == "the":
+            i -= 1
+        if i < self._sent_starts[span.start] or doc[i].lower_ not in {"on", "across"}:
+            return False
+        last = span[-1].lower_
+        if last in lex.task_heads or last.rstrip("s") in lex.task_heads or last in lex.generic_heads:
+            return False
+        if span.root.dep_ in {"compound", "amod", "nmod"} and span.root.head.i >= span.end:
+            return False  # the name only modifies the noun after it ("on Penn Tree bank")
+        if len(span) == 1 and span[0].pos_ != "PROPN":
+            return False
+        if span.end < len(doc) and doc[span.end].like_num:
+            return False  # "on Level 3", "results on Table 2": a reference, not a name
+        heads = [doc[i].head]
+        if heads[0].pos_ in {"NOUN", "PROPN"} and heads[0].dep_ in {"dobj", "nsubjpass", "appos"}:
+            heads.append(heads[0].head)  # "pre-train the backbone on X": the parser attaches "on" to the object
+        words: set[str] = set()
+        for head in heads:
+            words.update((head.lower_, head.lemma_.lower()))
+            if head.i > 1 and doc[head.i - 1].text == "-":
+                words.add(doc[head.i - 2].lower_ + "-" + head.lower_)  # "pre-train", "fine-tune"
+        return bool(words & (lex.eval_words | lex.training_verbs))
+
+    def _part_of_dataset(self, doc: Doc, units: list[tuple[Span, str | None, str]], kinds: list[str | None],
+                         idx: int) -> bool:
+        """Whether unit ``idx`` is followed by "from (the) D" or "of the D" where D is a dataset:
+        a game, level or task of a suite ("Montezuma's Revenge from the Arcade Learning Environment")."""
+        span = units[idx][0]
+        j = span.end
+        if j >= len(doc) or doc[j].lower_ not in {"from", "of"}:
+            return False
+        j += 1
+        if j < len(doc) and doc[j].lower_ == "the":
+            j += 1
+        for k in range(idx + 1, min(idx + 3, len(units))):
+            if units[k][0].start == j:
+                return kinds[k] == DATASET
+        return False
+
+    def _trained(self, doc: Doc, span: Span) -> bool:
+        """Whether a name is what is trained or what it is trained with: "we train LRE with ...", "LRE is
+        fine-tuned on ...", "optimised with Sophia"."""
+        lex = self.lexicon
+        if len(span.text) < 2:
+            return False
+        root = span.root
+        head = root.head
+        if root.dep_ in {"dobj", "nsubjpass"} and head.lemma_.lower() in lex.training_verbs | {"train", "optimize", "optimise"}:
+            return True
+        if span.start > 0 and doc[span.start - 1].lower_ in {"with", "using", "via", "by"} and root.head.i == span.start - 1:
+            verb = doc[span.start - 1].head
+            for _ in range(3):  # "train a ResNet on Tiny ImageNet with X": the parser may attach "with" to a noun
+                if verb.lower_ in lex.training_verbs or verb.lemma_.lower() in lex.training_verbs:
+                    return True
+                if verb.pos_ not in {"NOUN", "PROPN"} or verb.head.i == verb.i:
+                    break
+                verb = verb.head if verb.dep_ != "pobj" else verb.head.head
+        return False
+
+    @staticmethod
+    def _compared(doc: Doc, span: Span) -> bool:
+        """Whether a name is what something is compared with: "we compare with Informer", "compared to X",
+        "benchmarked against X"."""
+        if span.start == 0 or doc[span.start - 1].lower_ not in {"with", "to", "against"}:
+            return False
+        verb = doc[span.start - 1].head
+        return verb.lemma_.lower() in {"compare", "benchmark", "contrast"} or verb.lower_ in {"compared", "benchmarked"}
 
     @staticmethod
     def _shape_guess(span: Span, source: str) -> str | None:
@@ -826,6 +1099,8 @@ class EntityFinder:
         if source != "name":
             return None
         text = span.text
+        if _ENDS_WITH_YEAR.search(text):
+            return None  # a year names an edition (of a benchmark, a venue), not a model version
         return METHOD if any(c.isdigit() for c in text) or any(c.islower() for c in text) else None
 
     def _appositive_kind(self, doc: Doc, span: Span) -> str | None:
@@ -858,20 +1133,27 @@ class EntityFinder:
         return None
 
     def _lists(self, doc: Doc, units: list[tuple[Span, str | None, str]]) -> list[list[int]]:
-        """Runs of units separated only by commas, "and", "or", slashes."""
+        """Runs of units separated only by commas, "and", "or", slashes. A conjunction closes a run, and a
+        subject after a comma is no member: in "On MS COCO and LVIS, SparseDet outperforms ..." and "On
+        CrowdPose, KeyDet outperforms ...", the name after the comma is not a member."""
         runs: list[list[int]] = []
         current: list[int] = []
+        closed = False
         for idx, (span, _, _) in enumerate(units):
             if current:
                 prev = units[current[-1]][0]
                 between = doc[prev.end:span.start]
+                words = {t.lower_ for t in between}
                 if len(between) <= 3 and len(between) > 0 and all(t.lower_ in _SEPARATORS for t in between) \
-                        and self._sent_starts[prev.start] == self._sent_starts[span.start]:
+                        and self._sent_starts[prev.start] == self._sent_starts[span.start] \
+                        and not ((closed or span.root.dep_ in {"nsubj", "nsubjpass"}) and words <= {","}):
                     current.append(idx)
+                    closed = closed or bool(words & {"and", "or", "well"})
                     continue
                 if len(current) > 1:
                     runs.append(current)
             current = [idx]
+            closed = False
         if len(current) > 1:
             runs.append(current)
         return runs
@@ -886,9 +1168,12 @@ class EntityFinder:
             return True
         if prev is not None and prev.lower_ == "proposed" and span.start - 2 >= sent.start and doc[span.start - 2].lower_ == "our":
             return True
-        # "Our method, X, ..." / "our approach, X"
+        # "Our method, X, ..." / "our approach, X" (not "In our experiments, GPT-4 ...")
         if prev is not None and prev.text == "," and span.start - 3 >= sent.start and doc[span.start - 3].lower_ == "our":
-            return True
+            noun = doc[span.start - 2].lower_
+            if noun in lex.method_cues or noun in lex.generic_heads or noun in lex.appositive_dataset_nouns \
+                    or noun in lex.dataset_cues or noun in lex.model_nouns:
+                return True
         i = span.start - 1
         steps = 0
         while i >= sent.start and steps < 8:

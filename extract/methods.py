@@ -18,6 +18,7 @@ from phasegraph.extract.entities import (
     EntityFinder,
     Lexicon,
     entity_records,
+    split_glued_periods,
     write_group,
 )
 from spacy.language import Language
@@ -45,6 +46,7 @@ class MethodsComponent:
         self.finder = EntityFinder(nlp or self.nlp, Lexicon.load(self.patterns_dir))
 
     def __call__(self, doc: Doc) -> Doc:
+        split_glued_periods(doc)  # a no-op after phasegraph_acronyms, which does it first
         found = self.finder.find(doc)
         write_group(doc, self.group, found[METHOD])
         doc.user_data[PENDING_KEY] = {DATASET: found[DATASET], "tokens": len(doc)}
