@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from phasegraph.extract.entities import split_glued_periods
+from phasegraph.extract.paper import doc_text
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
@@ -247,7 +248,7 @@ class AcronymDetector:
     def __call__(self, doc: Doc) -> Doc:
         split_glued_periods(doc)  # first of phasegraph's components: fix "AdamW." before any span is written
         spans: list[Span] = []
-        for abbr in find_abbreviations(doc.text):
+        for abbr in find_abbreviations(doc_text(doc)):
             span = doc.char_span(abbr.long_start, abbr.long_end, label=abbr.short, alignment_mode="expand")
             if span is not None and len(span):
                 spans.append(span)

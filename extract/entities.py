@@ -56,6 +56,7 @@ from pathlib import Path
 from typing import Any
 
 from phasegraph.extract.normalise import canonical_key
+from phasegraph.extract.paper import doc_text
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span, SpanGroup
@@ -112,12 +113,16 @@ _SEPARATORS = frozenset({",", "and", "or", "/", "&", "as", "well"})
 _GLUED_PERIOD = re.compile(r"^[A-Za-z][A-Za-z0-9+\-]*[a-z0-9][A-Z]\.$")
 # ... or the last part of a hyphenated name ("MAD-X.", "Phi-3V.").
 _GLUED_PART = re.compile(r"^[A-Za-z0-9]{0,3}[A-Z]\.$")
+# Either shape anywhere in a text, followed by whitespace or the end: a cheap test before the token scan.
+_GLUED_ANYWHERE = re.compile(r"(?:[a-z0-9][A-Z]|(?:^|[\s-])[A-Za-z0-9]{0,3}[A-Z])\.(?:\s|$)")
 
 
 def split_glued_periods(doc: Doc) -> Doc:
     """Split the full stop off sentence-final names the tokenizer leaves it on ("AdamW." -> "AdamW" "."),
     in place; span groups already on the doc are moved to the new tokens. The name keeps its parse,
     the full stop attaches to it as punctuation. Returns ``doc``."""
+    if not _GLUED_ANYWHERE.search(doc_text(doc)):  # the common case, without visiting every token
+        return doc
     targets = [t for t in doc if (t.whitespace_ or t.i == len(doc) - 1) and (
         _GLUED_PERIOD.match(t.text)
         or (_GLUED_PART.match(t.text) and t.i >= 2 and doc[t.i - 1].text == "-" and not doc[t.i - 2].whitespace_))]
@@ -286,7 +291,7 @@ class EntityFinder:
         """The entities of ``doc`` by kind: ``{"method": [...], "dataset": [...]}``, each entry JSON-able:
         ``{"key", "name", "aliases", "proposed", "mentions": [[start_token, end_token], ...]}``."""
         self._index_sentences(doc)
-        text = self._text = doc.text  # Doc.text joins every token: build it once
+        text = self._text = doc_text(doc)
         title_end = text.find("\n")
         title_end = len(text) if title_end < 0 else title_end
         spans: list[tuple[Span, str | None, str]] = []  # (span, kind or None, source)

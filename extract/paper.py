@@ -6,10 +6,15 @@ import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
 
 _ARXIV_ID = re.compile(r"(?:arxiv\.org/(?:abs|pdf)/|arxiv:)\s*([0-9]{4}\.[0-9]{4,5}|[a-z\-]+(?:\.[A-Z]{2})?/[0-9]{7})(?:v[0-9]+)?", re.I)
 _SPACE = re.compile(r"\s+")
+# Where the pipeline keeps a doc's text while phasegraph's components run (see ``doc_text``).
+TEXT_KEY = "phasegraph.text"
 
 
 def clean_text(value: str) -> str:
@@ -81,3 +86,15 @@ def stable_id(title: str, given: str | None = None, doi: str | None = None, url:
         return "arxiv:" + found
     digest = hashlib.sha1(normalise_title(title).encode("utf-8")).hexdigest()[:12]
     return "t:" + digest
+
+
+def doc_text(doc: Doc) -> str:
+    """``doc.text``, built once per doc.
+
+    spaCy's ``Doc.text`` joins every token on each call, which cost phasegraph's
+    components more than their own rules; the pipeline stores the text in
+    ``doc.user_data`` before they run and removes it after (``extract/pipeline.py``).
+    A doc from elsewhere falls back to ``doc.text``.
+    """
+    text = doc.user_data.get(TEXT_KEY)
+    return text if isinstance(text, str) else doc.text

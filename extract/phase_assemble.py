@@ -16,9 +16,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from spacy.tokens import Doc, Span, Token
-
 from phasegraph.extract.normalise import phase_key
+from phasegraph.extract.paper import doc_text
 from phasegraph.extract.phase_lexicon import PhaseLexicon
 from phasegraph.extract.phase_mentions import STRONG_KINDS, Mention, SentenceRules
 from phasegraph.extract.phase_subject import SubjectFinder
@@ -30,6 +29,7 @@ from phasegraph.extract.phase_text import (
     range_lemmas,
     range_text,
 )
+from spacy.tokens import Doc, Span, Token
 
 
 @dataclass
@@ -576,7 +576,7 @@ def structure_record(doc: Doc, sents: list[Span], st: Structure, unordered_doc: 
     """
     start = sents[st.first].start_char
     end = sents[st.last].end_char
-    text = doc.text[start:end]
+    text = doc_text(doc)[start:end]
     end = start + len(text.rstrip())
     start += len(text) - len(text.lstrip())
     names = [range_text(doc, n) for n in st.names]
@@ -592,7 +592,7 @@ def structure_record(doc: Doc, sents: list[Span], st: Structure, unordered_doc: 
         "phases": [n for n, _ in pairs],
         "phase_keys": [k for _, k in pairs],
         "ordered": bool(st.ordered and not unordered_doc),
-        "evidence": doc.text[start:end],
+        "evidence": doc_text(doc)[start:end],
         "start": start,
         "end": end,
     }

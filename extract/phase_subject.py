@@ -62,10 +62,10 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from spacy.tokens import Doc, Span, Token
-
+from phasegraph.extract.paper import doc_text
 from phasegraph.extract.phase_lexicon import PhaseLexicon
 from phasegraph.extract.phase_text import noun_phrase, range_text
+from spacy.tokens import Doc, Span, Token
 
 METHODS_GROUP = "methods"
 PROPOSED_LABEL = "PROPOSED"
@@ -417,7 +417,7 @@ class SubjectFinder:
         """Name-like methods the paper proposes ("Neuro2Semantic", "CoMD"; no spaces), in text order."""
         if self._names is None:
             group = self.doc.spans.get(METHODS_GROUP, [])
-            newline = self.doc.text.find("\n")
+            newline = doc_text(self.doc).find("\n")
             self._names = sorted((s for s in group if s.label_ == PROPOSED_LABEL and (
                 _name_like(s.text) or (s.start_char > newline and _title_case(s.text)))), key=lambda s: s.start)
         return self._names
@@ -498,7 +498,7 @@ class SubjectFinder:
 
     def _title_name(self) -> str | None:
         """The name of the paper's system in the title (a name-like proposed method there)."""
-        newline = self.doc.text.find("\n")
+        newline = doc_text(self.doc).find("\n")
         for span in self._proposed_names():
             if span.start_char < newline:
                 return span.text

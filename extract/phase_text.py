@@ -223,7 +223,7 @@ def range_text(doc: Doc, rng: TokenRange) -> str:
         end -= 1
     if start >= end:
         return ""
-    return doc.text[doc[start].idx : doc[end - 1].idx + len(doc[end - 1].text)]
+    return doc[start:end].text
 
 
 _ACTIVITY_SUFFIXES = ("ing", "tion", "sion", "ment", "ance", "ence", "sis")

