@@ -8,14 +8,12 @@ the ``patterns_dir`` config (empty: the packaged ``patterns/``), reloaded by ``i
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from typing import Any
 
 from phasegraph.extract.entities import (
     DATASET,
     PENDING_KEY,
     EntityFinder,
     Lexicon,
-    entity_records,
     split_glued_periods,
     write_group,
 )
@@ -59,8 +57,3 @@ class DatasetsComponent:
 def make_datasets(nlp: Language, name: str, patterns_dir: str, group: str) -> DatasetsComponent:
     """Build the datasets component; ``patterns_dir`` overrides the packaged word lists."""
     return DatasetsComponent(nlp, name, patterns_dir, group)
-
-
-def dataset_records(doc: Doc) -> list[dict[str, Any]]:
-    """The dataset records of a processed doc (``entity_records(doc, "datasets")``)."""
-    return entity_records(doc, GROUP)

@@ -9,7 +9,6 @@ built, and again by ``initialize``.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from typing import Any
 
 from phasegraph.extract.entities import (
     DATASET,
@@ -17,7 +16,6 @@ from phasegraph.extract.entities import (
     PENDING_KEY,
     EntityFinder,
     Lexicon,
-    entity_records,
     split_glued_periods,
     write_group,
 )
@@ -57,8 +55,3 @@ class MethodsComponent:
 def make_methods(nlp: Language, name: str, patterns_dir: str, group: str) -> MethodsComponent:
     """Build the methods component; ``patterns_dir`` overrides the packaged word lists."""
     return MethodsComponent(nlp, name, patterns_dir, group)
-
-
-def method_records(doc: Doc) -> list[dict[str, Any]]:
-    """The method records of a processed doc (``entity_records(doc, "methods")``)."""
-    return entity_records(doc, GROUP)
